@@ -1,0 +1,3 @@
+"""zonewh: the zone's monthly reporting warehouse."""
+
+__version__ = "0.1.0"
