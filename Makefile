@@ -1,0 +1,50 @@
+# zonewh — the README's two commands are `make demo` and `make test`.
+# A fresh machine needs only Python 3.11, pip, gcc, make and git: `setup` installs the rest.
+
+UV_VERSION := 0.13.8
+PY         := python3
+VENV       := .venv
+BIN        := $(VENV)/bin
+export GX_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+
+.PHONY: setup system-deps demo test test-slow test-all lint bench docs clean
+
+setup: $(VENV)/.synced system-deps
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(PY) -m uv sync --frozen
+	touch $@
+
+# Headless Chromium (bulletin PDF and browser tests) and a CJK font (charts, PDF).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; \
+		else \
+			echo "note: install chromium and fonts-noto-cjk (Debian) for the bulletin's PDF and browser tests"; \
+		fi; \
+	fi
+
+demo: setup
+	$(BIN)/zonewh demo
+
+test: setup
+	$(BIN)/pytest -q -n 2
+
+test-slow: setup
+	$(BIN)/pytest -q -m slow
+
+test-all: test test-slow
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup
+	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/run_bench.py
+
+clean:
+	rm -rf .zonewh dbt_project/target dbt_project/logs
