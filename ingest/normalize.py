@@ -1,0 +1,149 @@
+"""Number and date normalisation: DuckDB SQL macros, and Python twins of the same rules.
+
+Numbers may carry full-width digits (１２３), thousands separators, a trailing %,
+a money suffix (亿元/万元/元, converted to the header's unit) or be `-`/`—`/empty
+for "none". Dates may be `2019-06-30`, `2019/6/30`, `2019.6.30`, `2019年6月30日`,
+`20190630`, a datetime string, or an Excel serial number.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, timedelta
+
+import duckdb
+
+from .forms import MONEY_UNITS_WAN
+
+FULL_WIDTH = "０１２３４５６７８９．，－＋％／："
+HALF_WIDTH = "0123456789.,-+%/:"
+DASHES = ("-", "—", "--", "——", "–", "/", "－")
+EXCEL_EPOCH = date(1899, 12, 30)
+SERIAL_MIN, SERIAL_MAX = 10_000, 99_999
+"""Excel serial numbers accepted as dates (1927-05-18 .. 2173-10-14)."""
+
+_NUM_RE = r"^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(%|亿元|万元|元)?$"
+_DATE_RE = (
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_COMPACT_RE = r"^(\d{4})(\d{2})(\d{2})$"
+_SERIAL_RE = r"^(\d{5})(?:\.\d+)?$"
+
+MACROS = f"""
+create or replace macro zw_clean(s) as
+    nullif(regexp_replace(translate(trim(cast(s as varchar)), '{FULL_WIDTH}', '{HALF_WIDTH}'),
+        '[,\\s\u3000]', '', 'g'), '');
+create or replace macro zw_is_blank(s) as
+    coalesce(zw_clean(s) in ({", ".join(f"'{d}'" for d in DASHES)}), true);
+create or replace macro zw_number_parts(p, unit_wan) as
+    case
+        when p.n = '' then null
+        when p.s in ('亿元', '万元', '元') and unit_wan is null then null
+        when p.s = '亿元' then try_cast(p.n as double) * 10000.0 / unit_wan
+        when p.s = '万元' then try_cast(p.n as double) / unit_wan
+        when p.s = '元' then try_cast(p.n as double) * 0.0001 / unit_wan
+        else try_cast(p.n as double)
+    end;
+create or replace macro zw_number(s, unit_wan) as
+    case when zw_is_blank(s) then null
+    else zw_number_parts(regexp_extract(zw_clean(s), '{_NUM_RE}', ['n', 's']), unit_wan) end;
+create or replace macro zw_integer(s) as
+    case when zw_number(s, null) = round(zw_number(s, null))
+        and abs(zw_number(s, null)) < 9.0e15
+    then cast(zw_number(s, null) as bigint) end;
+create or replace macro zw_date_text(s) as
+    regexp_replace(regexp_replace(replace(replace(
+        translate(trim(cast(s as varchar)), '{FULL_WIDTH}', '{HALF_WIDTH}'),
+        '年', '-'), '月', '-'), '日', ''), '[/.]', '-', 'g');
+create or replace macro zw_date_parts(p) as
+    try_cast(try_strptime(p.y || '-' || p.m || '-' || p.d, '%Y-%m-%d') as date);
+create or replace macro zw_date(s) as
+    case
+        when zw_is_blank(s) then null
+        when regexp_full_match(zw_date_text(s), '{_DATE_RE}')
+            then zw_date_parts(regexp_extract(zw_date_text(s), '{_DATE_RE}', ['y', 'm', 'd']))
+        when regexp_full_match(zw_date_text(s), '{_COMPACT_RE}')
+            then zw_date_parts(regexp_extract(zw_date_text(s), '{_COMPACT_RE}', ['y', 'm', 'd']))
+        when regexp_full_match(zw_clean(s), '{_SERIAL_RE}')
+            then cast(date '1899-12-30'
+                + cast(floor(cast(zw_clean(s) as double)) as integer) as date)
+    end;
+create or replace macro zw_text(s) as nullif(trim(cast(s as varchar)), '');
+"""
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the zw_* normalisation macros on a connection (idempotent)."""
+    con.execute(MACROS)
+
+
+def money_wan(unit: str | None) -> float | None:
+    """The size of a header's money unit in 万元 (None for non-money columns)."""
+    return MONEY_UNITS_WAN[unit] if unit else None
+
+
+def _clean(s: str | None) -> str | None:
+    if s is None:
+        return None
+    t = str(s).strip().translate(str.maketrans(FULL_WIDTH, HALF_WIDTH))
+    t = re.sub(r"[,\s\u3000]", "", t)
+    return t or None
+
+
+def is_blank(s: str | None) -> bool:
+    """Empty, whitespace or a dash: the submitter's "none"."""
+    c = _clean(s)
+    return c is None or c in DASHES
+
+
+def parse_number(s: str | None, unit_wan: float | None = None) -> float | None:
+    """Python twin of `zw_number`: a number in the header's money unit, or None."""
+    if is_blank(s):
+        return None
+    m = re.fullmatch(_NUM_RE[1:-1], _clean(s) or "")
+    if not m:
+        return None
+    value, suffix = float(m.group(1)), m.group(2)
+    if suffix in MONEY_UNITS_WAN:
+        if unit_wan is None:
+            return None
+        return value * MONEY_UNITS_WAN[suffix] / unit_wan
+    return value
+
+
+def parse_integer(s: str | None) -> int | None:
+    """Python twin of `zw_integer`: a whole number, or None."""
+    v = parse_number(s)
+    if v is None or not math.isfinite(v) or v != round(v) or abs(v) >= 9.0e15:
+        return None
+    return int(v)
+
+
+def _date_text(s: str) -> str:
+    t = str(s).strip().translate(str.maketrans(FULL_WIDTH, HALF_WIDTH))
+    t = t.replace("年", "-").replace("月", "-").replace("日", "")
+    return re.sub(r"[/.]", "-", t)
+
+
+def _make_date(y: str, m: str, d: str) -> date | None:
+    try:
+        return date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def parse_date(s: str | None) -> date | None:
+    """Python twin of `zw_date`: a date, or None."""
+    if is_blank(s):
+        return None
+    t = _date_text(s or "")
+    for pattern in (_DATE_RE, _COMPACT_RE):
+        m = re.fullmatch(pattern[1:-1], t)
+        if m:
+            return _make_date(*m.groups()[:3])
+    c = _clean(s) or ""
+    m = re.fullmatch(_SERIAL_RE[1:-1], c)
+    if m:
+        return EXCEL_EPOCH + timedelta(days=math.floor(float(c)))
+    return None

@@ -1,0 +1,367 @@
+"""Read a submitted .xlsx or .csv into an Arrow table of text columns plus `_row`.
+
+The header row is found by its column names among the first rows (templates carry
+a title, a 填报单位 row and notes above it); blank rows and 填表人/审核人 footer rows
+are dropped. Every cell is kept as text (leading zeros survive); `_row` is the row
+number the submitter sees (Excel row, or CSV line).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import fastexcel
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .errors import FileRejected, Problem
+from .forms import Form
+
+HEADER_SEARCH_ROWS = 30
+"""How many rows from the top may hold the header row."""
+
+FOOTER_RE = (
+    r"^\s*(填表人|填报人|审核人|审核|制表人|制表|负责人|单位负责人|统计负责人|分管领导|联系人"
+    r"|联系电话|填报日期|报送日期|注[:：]|说明[:：])"
+)
+"""A row whose first non-empty cell matches this is a footer, not data."""
+
+
+@dataclass
+class SheetData:
+    """What a reader found: the sheet, its header row, and the data as text."""
+
+    sheet: str
+    header_row: int
+    """The row number of the header (as the submitter sees it)."""
+    headers: list[str]
+    """The non-empty header cells as found, left to right."""
+    table: pa.Table
+    """One string column per form field (by field code; null when the column is absent)
+    plus `_row` (int64)."""
+    extra_headers: list[str] = field(default_factory=list)
+    """Headers the form does not know (ignored)."""
+    missing_optional: list[str] = field(default_factory=list)
+    """Optional headers the file lacks (their columns are null)."""
+
+    @property
+    def num_rows(self) -> int:
+        return self.table.num_rows
+
+
+def clean_header(text: object) -> str:
+    """A header cell as compared with the registry: whitespace removed, full-width brackets
+    made half-width."""
+    if text is None:
+        return ""
+    s = re.sub(r"\s+", "", str(text))
+    return s.replace("（", "(").replace("）", ")")
+
+
+def read_submission(path: Path, form: Form) -> SheetData:
+    """Read a landing file as `form`; raise `FileRejected` when it cannot be read as one."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(path, form)
+    if suffix == ".csv":
+        return _read_csv(path, form)
+    raise FileRejected.reason(
+        "file_type",
+        f"不支持的文件类型“{path.suffix}”，请报送 .xlsx 或 .csv 文件",
+        f"unsupported file type {path.suffix!r}; submit .xlsx or .csv",
+        value=path.name,
+    )
+
+
+# ---------------------------------------------------------------- header
+
+
+def _find_header(rows: list[list[object]], form: Form, sheet: str, first_row: int) -> int:
+    """The index (in `rows`) of the header row: the row matching most form headers."""
+    wanted = {clean_header(h) for h in form.headers}
+    best, best_hits = -1, 0
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        hits = len({clean_header(c) for c in row} & wanted)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    if best < 0 or best_hits < min(2, len(form.required_headers) or 1):
+        raise FileRejected.reason(
+            "header_not_found",
+            f"前 {HEADER_SEARCH_ROWS} 行中未找到“{form.title}”的表头行；"
+            f"表头应包含：{'、'.join(form.required_headers)}",
+            f"no header row of form {form.code} in the first {HEADER_SEARCH_ROWS} rows; "
+            f"expected headers: {', '.join(form.required_headers)}",
+            sheet=sheet,
+        )
+    return best
+
+
+def _map_columns(
+    header_cells: list[object], form: Form, sheet: str, header_row: int
+) -> tuple[dict[str, int], list[str], list[str], list[str]]:
+    """Field code → column position; headers found; extra headers; missing optional headers."""
+    positions: dict[str, int] = {}
+    found: list[str] = []
+    extra: list[str] = []
+    by_clean = {clean_header(f.header): f for f in form.fields}
+    for j, cell in enumerate(header_cells):
+        text = "" if cell is None else str(cell).strip()
+        if not text:
+            continue
+        found.append(text)
+        f = by_clean.get(clean_header(text))
+        if f is None:
+            extra.append(text)
+        elif f.code not in positions:
+            positions[f.code] = j
+    missing = [f for f in form.fields if f.code not in positions]
+    missing_required = [f.header for f in missing if f.required]
+    if missing_required:
+        raise FileRejected(
+            [
+                Problem(
+                    "error",
+                    "header_missing",
+                    sheet,
+                    header_row,
+                    h,
+                    None,
+                    f"缺少必填列“{h}”（第 {header_row} 行表头）",
+                    f"required column {h!r} is missing from the header (row {header_row})",
+                )
+                for h in missing_required
+            ]
+        )
+    return positions, found, extra, [f.header for f in missing]
+
+
+def _shape(
+    data: pa.Table, rows: pa.Array, positions: dict[str, int], form: Form
+) -> pa.Table:
+    """Columns by field code (null where absent) plus `_row`; blank and footer rows dropped."""
+    n = data.num_rows
+    names = data.column_names
+    cols: dict[str, pa.Array] = {}
+    for f in form.fields:
+        j = positions.get(f.code)
+        if j is None or j >= len(names):
+            cols[f.code] = pa.nulls(n, pa.string())
+        else:
+            col = data.column(j)
+            cols[f.code] = col if col.type == pa.string() else pc.cast(col, pa.string())
+    cols["_row"] = rows
+    table = pa.table(cols)
+    if n == 0:
+        return table
+    texts = [data.column(j) for j in range(len(names))]
+    texts = [t if t.type == pa.string() else pc.cast(t, pa.string()) for t in texts]
+    trimmed = [pc.if_else(pc.equal(pc.utf8_trim_whitespace(t), ""), None, t) for t in texts]
+    first = pc.coalesce(*trimmed) if trimmed else pa.nulls(n, pa.string())
+    keep = pc.and_(
+        pc.is_valid(first),
+        pc.invert(pc.fill_null(pc.match_substring_regex(first, FOOTER_RE), False)),
+    )
+    return table.filter(keep)
+
+
+def _check_rows(rows: int, path: Path, sheet: str) -> None:
+    try:
+        from .safety import check_row_count
+    except ImportError:  # pragma: no cover - the safety module is part of the package
+        return
+    check_row_count(rows, path, sheet)
+
+
+# ---------------------------------------------------------------- xlsx
+
+
+def _sheet_xml_name(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip member holding the worksheet called `sheet_name`."""
+    try:
+        workbook = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return None
+    rid = None
+    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", workbook):
+        attrs = m.group(1)
+        name = re.search(r'\bname="([^"]*)"', attrs)
+        rel = re.search(r'\br:id="([^"]*)"|\bid="([^"]*)"', attrs)
+        if name and rel and _xml_unescape(name.group(1)) == sheet_name:
+            rid = rel.group(1) or rel.group(2)
+            break
+    if rid is None:
+        return None
+    for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
+        attrs = m.group(1)
+        if re.search(rf'\bId="{re.escape(rid)}"', attrs):
+            target = re.search(r'\bTarget="([^"]*)"', attrs)
+            if target:
+                t = target.group(1)
+                return t.lstrip("/") if t.startswith("/") else "xl/" + t
+    return None
+
+
+def _xml_unescape(s: str) -> str:
+    return (
+        s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+    ).replace("&amp;", "&")
+
+
+def _first_data_row(path: Path, sheet_name: str) -> int:
+    """The Excel row number of the first cell holding a value (where the reader's range
+    starts)."""
+    with zipfile.ZipFile(path) as zf:
+        member = _sheet_xml_name(zf, sheet_name)
+        if member is None:
+            return 1
+        with zf.open(member) as handle:
+            buf = ""
+            while True:
+                chunk = handle.read(1 << 16)
+                if not chunk and not buf:
+                    return 1
+                buf += chunk.decode("utf-8", "ignore")
+                for m in re.finditer(r"<c\b[^>]*/>|<c\b([^>]*)>(.*?)</c>", buf, re.DOTALL):
+                    if m.group(1) is None:
+                        continue
+                    body = m.group(2)
+                    if "<v" in body or "<is" in body:
+                        ref = re.search(r'\br="[A-Z]+(\d+)"', m.group(1))
+                        return int(ref.group(1)) if ref else 1
+                if not chunk:
+                    return 1
+                cut = buf.rfind("</c>")
+                buf = buf[cut + 4 :] if cut >= 0 else buf[-4096:]
+
+
+def _pick_sheet(reader: fastexcel.ExcelReader, form: Form) -> str:
+    names = reader.sheet_names
+    for name in names:
+        if name.strip() in (form.code, form.title):
+            return name
+    return names[0]
+
+
+def _read_xlsx(path: Path, form: Form) -> SheetData:
+    reader = fastexcel.read_excel(str(path))
+    sheet_name = _pick_sheet(reader, form)
+    sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string")
+    data = sheet.to_arrow()
+    if isinstance(data, pa.RecordBatch):
+        data = pa.Table.from_batches([data])
+    offset = _first_data_row(path, sheet_name)
+    head = data.slice(0, HEADER_SEARCH_ROWS).to_pylist()
+    head_rows = [list(r.values()) for r in head]
+    h = _find_header(head_rows, form, sheet_name, offset)
+    header_row = offset + h
+    positions, found, extra, missing = _map_columns(head_rows[h], form, sheet_name, header_row)
+    body = data.slice(h + 1)
+    _check_rows(body.num_rows, path, sheet_name)
+    rows = pa.array(range(header_row + 1, header_row + 1 + body.num_rows), pa.int64())
+    table = _shape(body, rows, positions, form)
+    return SheetData(sheet_name, header_row, found, table, extra, missing)
+
+
+# ---------------------------------------------------------------- csv
+
+
+def decode_csv(data: bytes, path: Path) -> tuple[str, str]:
+    """The text of a CSV and its encoding (utf-8, utf-8-sig or gb18030); rejects others."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise FileRejected.reason(
+            "encoding",
+            "无法识别文件编码：CSV 文件须为 UTF-8（可带 BOM）或 GB18030/GBK 编码",
+            "cannot decode the CSV: it must be UTF-8 (with or without BOM) or GB18030/GBK",
+            value=path.name,
+        ) from None
+
+
+def _sniff_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, form: Form) -> SheetData:
+    raw = path.read_bytes()
+    text, encoding = decode_csv(raw, path)
+    sheet_name = path.stem
+    head_lines: list[str] = []
+    pos = 0
+    for _ in range(HEADER_SEARCH_ROWS):
+        nl = text.find("\n", pos)
+        if nl < 0:
+            head_lines.append(text[pos:])
+            break
+        head_lines.append(text[pos : nl + 1])
+        pos = nl + 1
+    delim = _sniff_delimiter(max(head_lines, key=lambda s: s.count(","), default=""))
+    head_rows: list[list[object]] = []
+    line_of: list[int] = []
+    reader = csv.reader(io.StringIO("".join(head_lines)), delimiter=delim)
+    try:
+        for rec in reader:
+            head_rows.append(list(rec))
+            line_of.append(reader.line_num)
+    except csv.Error:
+        pass
+    h = _find_header(head_rows, form, sheet_name, 1)
+    header_line = line_of[h]
+    positions, found, extra, missing = _map_columns(head_rows[h], form, sheet_name, header_line)
+    width = max(len(head_rows[h]), 1)
+    with tempfile.TemporaryDirectory(prefix="zonewh-csv-") as tmp:
+        source = path
+        if encoding == "gb18030":
+            source = Path(tmp) / "utf8.csv"
+            source.write_text(text, encoding="utf-8")
+        columns = "{" + ", ".join(f"'c{j}': 'varchar'" for j in range(width)) + "}"
+        con = duckdb.connect()
+        try:
+            data = con.sql(
+                "select * from read_csv(?, header = false, auto_detect = false, "
+                f"columns = {columns}, skip = ?, delim = ?, quote = '\"', escape = '\"', "
+                "null_padding = true, strict_mode = false, all_varchar = true)",
+                params=[str(source), header_line, delim],
+            ).to_arrow_table()
+        finally:
+            con.close()
+    _check_rows(data.num_rows, path, sheet_name)
+    rows = _csv_line_numbers(text, header_line, data.num_rows)
+    table = _shape(data, rows, positions, form)
+    return SheetData(sheet_name, header_line, found, table, extra, missing)
+
+
+def _csv_line_numbers(text: str, header_line: int, n: int) -> pa.Array:
+    """The line number of each data record (empty lines are not records)."""
+    body_start = 0
+    for _ in range(header_line):
+        nl = text.find("\n", body_start)
+        body_start = len(text) if nl < 0 else nl + 1
+    body = text[body_start:]
+    if "\n\n" not in body and "\n\r\n" not in body and not body.startswith(("\n", "\r\n")):
+        return pa.array(range(header_line + 1, header_line + 1 + n), pa.int64())
+    numbers = [
+        header_line + 1 + i for i, line in enumerate(body.split("\n")) if line.strip("\r")
+    ]
+    numbers = numbers[:n] + list(range(len(numbers), n))
+    return pa.array(numbers[:n], pa.int64())
