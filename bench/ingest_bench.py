@@ -1,0 +1,229 @@
+"""Intake benchmark: bare readers against zonewh's ingest of the same files.
+
+Builds, deterministically, a 100k-row .xlsx (xlsxwriter, constant_memory) and
+a 1M-row .csv of investment_signings (ist, 2021-03; every row valid, so every
+rule runs on every row and the rows are loaded), then measures:
+
+- the bare readers: fastexcel `read_excel(...).load_sheet(0)` to Arrow; DuckDB
+  `read_csv` count(*) and into a table;
+- `ingest.pipeline.ingest_month` on each file, in a fresh home (safety checks,
+  read, validate, load, receipts, archive);
+
+and prints rows/s and the ratio zonewh/bare (goal >= 0.5).
+
+    .venv/bin/python bench/ingest_bench.py [--xlsx-rows N] [--csv-rows N] [--out DIR] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests" / "ingest"))
+
+MONTH = "2021-03"
+UNIT = "ist"
+GOAL = 0.5
+
+
+@dataclass
+class Timing:
+    """One measured step."""
+
+    label: str
+    rows: int
+    seconds: float
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds if self.seconds else float("inf")
+
+
+def timed(label: str, rows: int, fn: Callable[[], object]) -> Timing:
+    """Run `fn` once and time it."""
+    t0 = time.perf_counter()
+    fn()
+    return Timing(label, rows, time.perf_counter() - t0)
+
+
+def build_files(out: Path, xlsx_rows: int, csv_rows: int) -> tuple[Path, Path]:
+    """The two benchmark files (rebuilt only when missing or of another size)."""
+    from badfiles import write_signings_csv, write_signings_xlsx
+
+    out.mkdir(parents=True, exist_ok=True)
+    xlsx = out / f"investment_signings_{xlsx_rows}.xlsx"
+    csv = out / f"investment_signings_{csv_rows}.csv"
+    if not xlsx.exists():
+        t0 = time.perf_counter()
+        write_signings_xlsx(xlsx, xlsx_rows, MONTH)
+        print(
+            f"built {xlsx.name} ({xlsx.stat().st_size / 1e6:.1f} MB) in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
+    if not csv.exists():
+        t0 = time.perf_counter()
+        write_signings_csv(csv, csv_rows, MONTH)
+        print(
+            f"built {csv.name} ({csv.stat().st_size / 1e6:.1f} MB) in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
+    return xlsx, csv
+
+
+def bare_xlsx(path: Path) -> int:
+    """fastexcel to Arrow, nothing else."""
+    import fastexcel
+
+    batch = fastexcel.read_excel(str(path)).load_sheet(0).to_arrow()
+    return batch.num_rows
+
+
+def bare_csv_count(path: Path) -> int:
+    """DuckDB read_csv count(*)."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        return con.execute("select count(*) from read_csv(?)", [str(path)]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def bare_csv_table(path: Path, db: Path) -> int:
+    """DuckDB read_csv into a table of a database file."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("create or replace table t as select * from read_csv(?)", [str(path)])
+        return con.execute("select count(*) from t").fetchone()[0]
+    finally:
+        con.close()
+
+
+def zonewh_ingest(src: Path, work: Path, profile: Path | None) -> tuple[float, object]:
+    """ingest_month of one file in a fresh home; the seconds and the report."""
+    from ingest.pipeline import ingest_month
+    from zonewh.config import paths
+
+    home = work / f"home_{src.suffix.lstrip('.')}"
+    shutil.rmtree(home, ignore_errors=True)
+    os.environ["ZONEWH_HOME"] = str(home)
+    os.environ.pop("ZONEWH_LANDING", None)
+    p = paths().ensure()
+    target = p.landing / MONTH / UNIT / ("investment_signings" + src.suffix)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, target)
+    prof = cProfile.Profile() if profile else None
+    t0 = time.perf_counter()
+    if prof:
+        prof.enable()
+    report = ingest_month(MONTH)
+    if prof:
+        prof.disable()
+    seconds = time.perf_counter() - t0
+    if prof and profile:
+        prof.dump_stats(str(profile))
+    return seconds, report
+
+
+def loaded_rows(work: Path, suffix: str) -> tuple[int, str]:
+    """Rows in raw.investment_signings and the submission status, read back."""
+    import duckdb
+
+    db = work / f"home_{suffix}" / "warehouse" / "zone.duckdb"
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("select count(*) from raw.investment_signings").fetchone()[0]
+        status = con.execute("select string_agg(status, ',') from raw.submissions").fetchone()[0]
+        return rows, status
+    finally:
+        con.close()
+
+
+def print_profile(path: Path, top: int = 25) -> None:
+    """The hottest functions by cumulative and own time."""
+    for key in ("cumulative", "tottime"):
+        buf = io.StringIO()
+        stats = pstats.Stats(str(path), stream=buf).strip_dirs().sort_stats(key)
+        stats.print_stats(top)
+        print(f"\n--- cProfile of ingest_month, top {top} by {key} ({path.name}) ---")
+        text = buf.getvalue()
+        print(text[text.find("   ncalls") :])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--csv-rows", type=int, default=1_000_000)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
+    parser.add_argument("--profile", action="store_true", help="cProfile each ingest run")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+    xlsx, csv = build_files(args.out, args.xlsx_rows, args.csv_rows)
+    work = Path(tempfile.mkdtemp(prefix="zonewh-bench-"))
+    try:
+        results: list[tuple[str, Timing, Timing, int, str]] = []
+        bare_x = timed("fastexcel load_sheet(0) → arrow", args.xlsx_rows, lambda: bare_xlsx(xlsx))
+        prof_x = args.out / "ingest_xlsx.prof" if args.profile else None
+        secs, _ = zonewh_ingest(xlsx, work, prof_x)
+        ours_x = Timing("zonewh ingest_month", args.xlsx_rows, secs)
+        rows_x, status_x = loaded_rows(work, "xlsx")
+        results.append((xlsx.name, bare_x, ours_x, rows_x, status_x))
+
+        bare_c = timed("duckdb read_csv count(*)", args.csv_rows, lambda: bare_csv_count(csv))
+        bare_t = timed(
+            "duckdb read_csv → table",
+            args.csv_rows,
+            lambda: bare_csv_table(csv, work / "bare.duckdb"),
+        )
+        prof_c = args.out / "ingest_csv.prof" if args.profile else None
+        secs, _ = zonewh_ingest(csv, work, prof_c)
+        ours_c = Timing("zonewh ingest_month", args.csv_rows, secs)
+        rows_c, status_c = loaded_rows(work, "csv")
+        results.append((csv.name, bare_t, ours_c, rows_c, status_c))
+
+        print()
+        print(f"{'file':34} {'step':34} {'rows':>10} {'seconds':>8} {'rows/s':>11}")
+        print("-" * 101)
+        for t in (bare_x, ours_x):
+            print(
+                f"{xlsx.name:34} {t.label:34} {t.rows:>10,} {t.seconds:>8.2f} "
+                f"{t.rows_per_s:>11,.0f}"
+            )
+        for t in (bare_c, bare_t, ours_c):
+            print(
+                f"{csv.name:34} {t.label:34} {t.rows:>10,} {t.seconds:>8.2f} {t.rows_per_s:>11,.0f}"
+            )
+        print()
+        ok = True
+        for name, bare, ours, loaded, status in results:
+            ratio = ours.rows_per_s / bare.rows_per_s
+            ok &= ratio >= GOAL and loaded == ours.rows
+            print(
+                f"{name:34} ratio zonewh/bare ({bare.label}) = {ratio:.2f} "
+                f"(goal ≥ {GOAL}); status {status}, rows loaded {loaded:,}"
+            )
+        for prof in (prof_x, prof_c):
+            if prof:
+                print_profile(prof)
+        return 0 if ok else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
