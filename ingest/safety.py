@@ -34,7 +34,7 @@ MAX_COMPRESSION_RATIO = 200.0
 RATIO_CHECK_MIN_BYTES = 1 * MIB
 """Parts smaller than this are not ratio-checked (tiny parts compress oddly)."""
 MAX_ZIP_MEMBERS = 10_000
-XML_HEAD_BYTES = 8192
+XML_HEAD_BYTES = 65536
 """How much of each XML part is read (decompressed, in memory) to look for DTDs."""
 MAX_WORKBOOK_XML_BYTES = 5 * MIB
 MAX_DATA_ROWS = 2_000_000
@@ -45,6 +45,8 @@ UNIT_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
+ROOT_ELEMENT_RE = re.compile(rb"<[A-Za-z_]")
+"""The start of the root element: after it, no DTD can follow."""
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKSHEET_REL_RE = re.compile(rb'Type="[^"]*/relationships/worksheet"')
 
@@ -308,15 +310,22 @@ def _check_zip_directory(path: Path, zf: zipfile.ZipFile) -> None:
 
 
 def _check_xml_parts(path: Path, zf: zipfile.ZipFile) -> None:
-    """No XML part may declare a DTD or entities (billion laughs, XXE)."""
+    """No XML part may declare a DTD or entities (billion laughs, XXE).
+
+    A DTD can only stand in the prolog, before the root element: the prolog is read
+    (at most `XML_HEAD_BYTES`, decompressed in memory) and a part whose prolog is longer
+    than that is refused too, so padding cannot push a DTD out of sight.
+    """
     for info in zf.infolist():
         if info.is_dir() or not info.filename.lower().endswith(XML_SUFFIXES):
             continue
         head = _read_head(path, zf, info, XML_HEAD_BYTES)
         # UTF-16 XML interleaves NULs; drop them so the markers still match.
-        flat = head.replace(b"\x00", b"").upper()
+        flat = head.replace(b"\x00", b"")
+        root = ROOT_ELEMENT_RE.search(flat)
+        prolog = (flat[: root.start()] if root else flat).upper()
         for marker in DTD_MARKERS:
-            if marker in flat:
+            if marker in prolog:
                 raise _reject(
                     "xml_entities",
                     path,
@@ -326,6 +335,15 @@ def _check_xml_parts(path: Path, zf: zipfile.ZipFile) -> None:
                     "refused (entity expansion / external entities)",
                     value=info.filename,
                 )
+        if root is None and len(head) >= XML_HEAD_BYTES:
+            raise _reject(
+                "xml_entities",
+                path,
+                f"工作簿部件 {info.filename} 开头异常（{XML_HEAD_BYTES} 字节内没有根元素），拒收",
+                f"part {info.filename} has no root element in its first {XML_HEAD_BYTES} "
+                "bytes; refused (a DTD may be hidden behind padding)",
+                value=info.filename,
+            )
 
 
 def _check_worksheet(path: Path, zf: zipfile.ZipFile) -> None:

@@ -195,3 +195,33 @@ def test_row_cap() -> None:
         check_row_count(row_cap() + 1, Path("x/investment_signings.csv"), sheet="Sheet1")
     problem = info.value.problems[0]
     assert (problem.rule, problem.sheet, problem.value) == ("too_many_rows", "Sheet1", "2000001")
+
+
+def _replace_part(src: Path, dest: Path, name: str, data: bytes) -> Path:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, data if info.filename == name else zin.read(info))
+    return dest
+
+
+def test_doctype_hidden_behind_padding(landing: Path) -> None:
+    src = write_signings_xlsx(landing.parent / "src.xlsx", 5)
+    data = b'<?xml version="1.0"?>' + b" " * 100_000 + b'<!DOCTYPE x [<!ENTITY a "b">]><x/>'
+    path = landing / MONTH / "ist" / "investment_signings.xlsx"
+    _replace_part(src, path, "xl/styles.xml", data)
+    exc = _rejected(path, landing)
+    assert exc.problems[0].rule == "xml_entities"
+    assert "root element" in exc.problems[0].message_en
+
+
+def test_entity_words_inside_cell_text_are_fine(landing: Path) -> None:
+    """A comment mentioning <!DOCTYPE after the root element is content, not a DTD."""
+    src = write_signings_xlsx(landing.parent / "src.xlsx", 5)
+    with zipfile.ZipFile(src) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(b"<sheetData>", b"<!-- <!DOCTYPE and <!ENTITY --><sheetData>", 1)
+    assert b"<!-- <!DOCTYPE" in sheet
+    path = landing / MONTH / "ist" / "investment_signings.xlsx"
+    _replace_part(src, path, "xl/worksheets/sheet1.xml", sheet)
+    check_file(path, landing)
