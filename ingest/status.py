@@ -1,0 +1,130 @@
+"""Who submitted what for a month: on time, late, rejected, missing or waived.
+
+Same semantics as the mart `submission_status`: for each expected (unit, form) and each
+unexpected one that arrived, `on_time` when the first accepted version arrived by the end
+of the due day (CST), `late` when accepted after, `rejected` when only rejected versions
+arrived, `waived` when an approved waiver covers a form with nothing accepted, `missing`
+otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+
+from zonewh.config import Paths
+from zonewh.config import paths as default_paths
+
+from .calendar import due_on as calendar_due_on
+from .calendar import expected_submissions, is_on_time, parse_month
+from .load import ensure_schema
+from .reference import Reference, load_reference
+
+
+@dataclass
+class StatusRow:
+    """The submission status of one (unit, form) for a month."""
+
+    unit_code: str
+    unit_name: str
+    form_code: str
+    due_on: date
+    status: str
+    """on_time | late | rejected | missing | waived"""
+    versions: int
+    errors: int
+    """Errors of the latest version."""
+    warnings: int
+    """Warnings of the latest version."""
+    first_received_at: datetime | None
+    accepted_at: datetime | None
+    """When the first accepted version arrived."""
+    expected: bool = True
+
+
+def _connect(p: Paths) -> duckdb.DuckDBPyConnection:
+    if p.warehouse.exists():
+        return duckdb.connect(str(p.warehouse), read_only=True)
+    con = duckdb.connect()
+    ensure_schema(con)
+    return con
+
+
+def statuses(
+    con: duckdb.DuckDBPyConnection, month: str | date, ref: Reference | None = None
+) -> list[StatusRow]:
+    """The status rows of `month` from the `raw` schema on `con`."""
+    ref = ref or load_reference()
+    first = parse_month(month)
+    expected = {(u, f): d for u, f, d in expected_submissions(first, con, ref)}
+    rows = con.execute(
+        """
+        with subs as (
+            select *
+            from raw.submissions
+            where month = ? and form_code is not null
+        ),
+        final as (
+            select
+                unit_code,
+                form_code,
+                count(*) as versions,
+                arg_max(errors, version) as errors,
+                arg_max(warnings, version) as warnings,
+                min(submitted_at) as first_received_at,
+                min(submitted_at) filter (
+                    where status in ('accepted', 'accepted_with_warnings')
+                ) as accepted_at,
+            from subs
+            group by all
+        )
+        select * from final
+        """,
+        [first],
+    ).fetchall()
+    seen = {(r[0], r[1]): r for r in rows}
+    waived = {(w.unit_code, w.form_code) for w in ref.waivers(first)}
+    out: list[StatusRow] = []
+    for key in sorted(set(expected) | set(seen)):
+        unit_code, form_code = key
+        due = expected.get(key) or calendar_due_on(first, form_code, ref)
+        r = seen.get(key)
+        versions, errors, warnings, first_at, accepted_at = r[2:] if r else (0, 0, 0, None, None)
+        if accepted_at is not None:
+            status = "on_time" if is_on_time(accepted_at, due) else "late"
+        elif key in waived:
+            status = "waived"
+        elif versions:
+            status = "rejected"
+        else:
+            status = "missing"
+        unit = ref.unit(unit_code, first)
+        out.append(
+            StatusRow(
+                unit_code,
+                unit.name if unit else unit_code,
+                form_code,
+                due,
+                status,
+                int(versions),
+                int(errors or 0),
+                int(warnings or 0),
+                first_at,
+                accepted_at,
+                key in expected,
+            )
+        )
+    return out
+
+
+def month_status(month: str, paths: Paths | None = None) -> list[StatusRow]:
+    """The submission status of every expected (unit, form) of `month`, and of any
+    unexpected form that arrived."""
+    p = paths or default_paths()
+    con = _connect(p)
+    try:
+        return statuses(con, month)
+    finally:
+        con.close()
