@@ -116,7 +116,6 @@ def bare_csv_table(path: Path, db: Path) -> int:
 def zonewh_ingest(src: Path, work: Path, profile: Path | None) -> tuple[float, object]:
     """ingest_month of one file in a fresh home; the seconds and the report."""
     from ingest.pipeline import ingest_month
-
     from zonewh.config import paths
 
     home = work / f"home_{src.suffix.lstrip('.')}"

@@ -346,7 +346,7 @@ CASES: tuple[BadCase, ...] = (
     BadCase("symlink", f"{U}/investment_signings_link.csv", write_symlink, "symlink"),
     BadCase(
         "symlinked_folder",
-        f"{MONTH}/lnk/investment_signings.csv",
+        f"{MONTH}/lce/investment_signings.csv",
         write_symlinked_folder,
         "symlink",
     ),

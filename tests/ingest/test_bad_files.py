@@ -123,7 +123,6 @@ def _rows_as_dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
 def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
     """Run 1: a good file. Run 2: every bad file, a second good file, an extra-column file."""
     from ingest.pipeline import ingest_month
-
     from zonewh.config import paths
 
     root = tmp_path_factory.mktemp("corpus")
@@ -185,13 +184,18 @@ def test_bad_file_has_receipt_and_quarantine(corpus_run: CorpusRun, case: BadCas
     assert receipt["month"] == MONTH
     errors = [x for x in receipt["problems"] if x["severity"] == "error"]
     assert errors and all(x["message_zh"] and x["message_en"] for x in errors)
-    assert any(x.get("rule", case.rule) == case.rule for x in errors)
-    quarantined = Path(sub["quarantine_path"])
-    quarantined = quarantined if quarantined.is_absolute() else corpus_run.home / quarantined
-    assert quarantined.exists() or quarantined.is_symlink(), quarantined
-    assert not quarantined.is_symlink(), "quarantine must hold a copy, never a link"
-    if case.rel in corpus_run.hashes and case.rule != "symlink":
-        assert _sha256(quarantined) == corpus_run.hashes[case.rel]
+    assert any(x["rule"] == case.rule for x in errors)
+    folder = corpus_run.home / "quarantine" / Path(case.rel).parent
+    # The receipt goes to quarantine with the file.
+    assert (folder / f"{Path(case.rel).name}.json").is_file()
+    if case.rule == "symlink":
+        # A link is never followed: nothing is copied from outside the landing tree.
+        assert sub["quarantine_path"] is None
+        assert not (folder / Path(case.rel).name).exists()
+        return
+    quarantined = corpus_run.home / sub["quarantine_path"]
+    assert quarantined.is_file() and not quarantined.is_symlink()
+    assert _sha256(quarantined) == corpus_run.hashes[case.rel]
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
