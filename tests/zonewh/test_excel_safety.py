@@ -13,7 +13,7 @@ import xlsxwriter
 from zonewh.excel_safety import escape_cell, escape_row, write_cell
 
 RISKY = [
-    "=HYPERLINK(\"http://x.invalid\",\"点击\")",
+    '=HYPERLINK("http://x.invalid","点击")',
     "+1+2",
     "-2+3",
     "@SUM(A1:A2)",

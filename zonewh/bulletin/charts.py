@@ -1,0 +1,203 @@
+"""Charts as inline SVG (text drawn as paths, so no font is needed to view them)."""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+from typing import Any
+
+from .data import BulletinData
+from .model import is_missing
+
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+)
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The first installed font family that has Chinese glyphs, or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for family in CJK_FAMILIES:
+        if family in installed:
+            return family
+    for f in font_manager.fontManager.ttflist:
+        if "CJK" in f.name or "Hei" in f.name or "Song" in f.name:
+            return f.name
+    return None
+
+
+def _figure(width: float, height: float) -> Any:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width, height), dpi=100)
+    return fig
+
+
+def _svg(fig: Any) -> str:
+    import matplotlib
+
+    family = cjk_font()
+    rc = {"svg.fonttype": "path", "svg.hashsalt": "zonewh", "font.size": 10}
+    if family:
+        rc["font.family"] = [family, "DejaVu Sans"]
+    buf = io.StringIO()
+    with matplotlib.rc_context(rc):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg") :]
+    # explicit size-free scaling inside the page
+    return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", text, count=1)
+
+
+def _with_font(draw: Any) -> Any:
+    """Run a drawing function with the CJK font active (labels are laid out while drawing)."""
+
+    @functools.wraps(draw)
+    def wrapper(*args: Any, **kwargs: Any) -> str:
+        import matplotlib
+
+        family = cjk_font()
+        rc: dict[str, Any] = {"svg.fonttype": "path", "axes.unicode_minus": False}
+        if family:
+            rc["font.family"] = [family, "DejaVu Sans"]
+        with matplotlib.rc_context(rc):
+            fig = draw(*args, **kwargs)
+            return _svg(fig)
+
+    return wrapper
+
+
+@_with_font
+def indicator_growth(data: BulletinData) -> Any:
+    """Year-on-year growth of the zone's indicators, this month against the previous report."""
+    from .sections import _previous_growth
+
+    rows = [
+        r
+        for r in data.indicators
+        if r["month"] == data.month and not r["cluster"] and not is_missing(r["yoy_growth_pct"])
+    ]
+    order = {c["indicator_code"]: i for i, c in enumerate(data.catalog)}
+    rows.sort(key=lambda r: order.get(r["indicator_code"], 99), reverse=True)
+    fig = _figure(7.5, 0.45 * max(len(rows), 2) + 1.0)
+    ax = fig.add_subplot()
+    names = [r["indicator_name"] for r in rows]
+    growth = [r["yoy_growth_pct"] for r in rows]
+    prev = [_previous_growth(data, r["indicator_code"], "") for r in rows]
+    bars = ax.barh(names, growth, color="#b22222", height=0.55, label="本月同比增长")
+    ax.scatter(
+        [p if p is not None else float("nan") for p in prev],
+        names,
+        marker="|",
+        s=260,
+        color="#333333",
+        zorder=3,
+        label="上期增速",
+    )
+    for bar, g in zip(bars, growth):
+        ax.text(
+            bar.get_width() + 0.3,
+            bar.get_y() + bar.get_height() / 2,
+            f"{g:.1f}%",
+            va="center",
+            fontsize=9,
+        )
+    ax.set_xlabel("同比增长（%）")
+    ax.axvline(0, color="#666666", linewidth=0.8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="lower right", frameon=False, fontsize=9)
+    ax.set_xlim(
+        min(0, *growth, *(p for p in prev if p is not None)) - 1, max([1, *growth]) * 1.18 + 1
+    )
+    return fig
+
+
+@_with_font
+def project_progress(data: BulletinData) -> Any:
+    """Completion of the annual plan by level and category, against time progress."""
+    from ingest.forms import CATEGORIES, LEVELS
+
+    from .sections import _project_totals
+
+    time_progress = data.month.month / 12 * 100
+    groups = []
+    for label, key, values in (("级别", "level", LEVELS), ("类别", "category", CATEGORIES)):
+        for v in values:
+            rows = [r for r in data.projects if r[key] == v]
+            if rows:
+                pct = _project_totals(rows)[4]
+                groups.append((v, pct or 0.0))
+    total = _project_totals(data.projects)[4]
+    groups.insert(0, ("全部项目", total or 0.0))
+    fig = _figure(7.5, 3.0)
+    ax = fig.add_subplot()
+    names = [g[0] for g in groups]
+    values = [g[1] for g in groups]
+    colors = ["#1f4e79" if v >= time_progress else "#c0504d" for v in values]
+    bars = ax.bar(names, values, color=colors, width=0.6)
+    ax.axhline(time_progress, color="#e69500", linestyle="--", linewidth=1.5)
+    ax.text(
+        0.99,
+        0.98,
+        f"虚线：时间进度 {time_progress:.1f}%",
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        color="#b36b00",
+        fontsize=9,
+    )
+    for bar, v in zip(bars, values):
+        ax.text(bar.get_x() + bar.get_width() / 2, v + 1, f"{v:.1f}%", ha="center", fontsize=8)
+    ax.set_ylabel("完成年度计划（%）")
+    ax.set_ylim(0, max([time_progress, *values]) * 1.2 + 5)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(axis="x", labelsize=9)
+    return fig
+
+
+@_with_font
+def campaign_ranking(data: BulletinData) -> Any:
+    """Scores of the month per campaign for towns and departments (villages: the top ten)."""
+    from .sections import GROUP_LABELS
+
+    month = [r for r in data.scores if r["month"] == data.month]
+    keys = sorted({(r["campaign_code"], r["unit_group"]) for r in month})
+    n = max(len(keys), 1)
+    cols = 2 if n > 1 else 1
+    rows_n = (n + cols - 1) // cols
+    fig = _figure(7.5, 2.9 * rows_n)
+    for i, (code, group) in enumerate(keys, start=1):
+        ax = fig.add_subplot(rows_n, cols, i)
+        items = sorted(
+            (r for r in month if r["campaign_code"] == code and r["unit_group"] == group),
+            key=lambda r: (r["rank"], r["unit_code"]),
+        )
+        items = items[:10]
+        items.reverse()
+        labels = [data.unit(r["unit_code"]).split("/")[-1] for r in items]
+        scores = [r["total_score"] for r in items]
+        colors = ["#1f4e79" if r["rank"] <= 3 else "#8eaccd" for r in items]
+        ax.barh(range(len(items)), scores, color=colors, height=0.6)
+        ax.set_yticks(range(len(items)), labels, fontsize=8)
+        for y, (r, s) in enumerate(zip(items, scores)):
+            ax.text(s + 0.5, y, f"{s:g}（第{r['rank']}名）", va="center", fontsize=7)
+        name = data.campaigns.get(code, {}).get("campaign_name", code)
+        suffix = "前十名" if group == "village" else ""
+        ax.set_title(f"{name}·{GROUP_LABELS.get(group, group)}{suffix}", fontsize=10)
+        low = min(scores) if scores else 0
+        ax.set_xlim(max(0, low - 15), (max(scores) if scores else 100) + 12)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(axis="x", labelsize=8)
+    fig.tight_layout()
+    return fig

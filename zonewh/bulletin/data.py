@@ -1,0 +1,171 @@
+"""What the bulletin reads from the published file, read once and read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+Row = dict[str, Any]
+
+
+class BulletinError(RuntimeError):
+    """The bulletin cannot be written (no published file, or the month is not published)."""
+
+
+@dataclass
+class BulletinData:
+    """Every figure of one month's bulletin, as rows of the published marts."""
+
+    month: dt.date
+    source: Path
+    indicators: list[Row]
+    """economic_indicators from January of the year through the month."""
+    catalog: list[Row]
+    projects: list[Row]
+    issues: list[Row]
+    signings: list[Row]
+    """investment_signings of the year through the month."""
+    scores: list[Row]
+    """campaign_scores of the year through the month."""
+    rewards: list[Row]
+    """campaign_rewards of the year through the month."""
+    submissions: list[Row]
+    publications: list[Row]
+    unit_names: dict[str, str] = field(default_factory=dict)
+    cluster_names: dict[str, str] = field(default_factory=dict)
+    campaigns: dict[str, Row] = field(default_factory=dict)
+    reward_rules: list[Row] = field(default_factory=list)
+    gate_warnings: list[Row] = field(default_factory=list)
+    gate_report: Path | None = None
+
+    def unit(self, code: str | None) -> str:
+        """The unit's name (villages as `town/village`), or the code when unknown."""
+        if not code:
+            return ""
+        return self.unit_names.get(code, code)
+
+
+def parse_month(month: str) -> dt.date:
+    """`YYYY-MM` as the first day of the month; ValueError naming the value otherwise."""
+    try:
+        return dt.datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise ValueError(f"month must be YYYY-MM, got {month!r}") from None
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Row]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        f"{s}.{t}"
+        for s, t in con.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+    }
+
+
+def _unit_names(units: list[Row], month: dt.date) -> dict[str, str]:
+    """Names valid at the month's end (else the latest version); villages as `town/village`."""
+    end = _month_end(month)
+    best: dict[str, Row] = {}
+    for u in sorted(units, key=lambda r: r["valid_from"] or dt.date.min):
+        valid = (u["valid_from"] is None or u["valid_from"] <= end) and (
+            u["valid_to"] is None or u["valid_to"] >= month
+        )
+        if valid or u["unit_code"] not in best:
+            best[u["unit_code"]] = u
+    names = {c: u["unit_name"] for c, u in best.items()}
+    for c, u in best.items():
+        if u["unit_type"] == "village" and u.get("parent_code") in names:
+            names[c] = f"{names[u['parent_code']]}/{u['unit_name']}"
+    return names
+
+
+def _month_end(month: dt.date) -> dt.date:
+    nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def read_gate_warnings(reports: Path, month: dt.date) -> tuple[list[Row], Path | None]:
+    """Warnings of the latest gate report JSON of the month (`gate/gate-*.json`), if any.
+
+    The file is read defensively: a missing, unreadable or oddly shaped report gives
+    no warnings; each warning becomes a dict (strings become `{"message": text}`).
+    """
+    folder = reports / f"{month:%Y-%m}" / "gate"
+    candidates = sorted(folder.glob("gate-*.json"), key=lambda p: (p.stat().st_mtime, p.name))
+    if not candidates:
+        return [], None
+    latest = candidates[-1]
+    try:
+        report = json.loads(latest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return [], latest
+    items = report.get("warnings") if isinstance(report, dict) else None
+    if not isinstance(items, list):
+        return [], latest
+    warnings: list[Row] = []
+    for item in items:
+        if isinstance(item, dict):
+            warnings.append(item)
+        elif item is not None:
+            warnings.append({"message": str(item)})
+    return warnings, latest
+
+
+def load(month: dt.date, published: Path, reports: Path) -> BulletinData:
+    """Read the month's figures from the published file (opened read-only, closed at once)."""
+    if not published.exists():
+        raise BulletinError(f"no published file at {published}: publish a month first")
+    year_start = dt.date(month.year, 1, 1)
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        tables = _tables(con)
+
+        def marts(table: str, where: str, params: list[Any]) -> list[Row]:
+            if f"marts.{table}" not in tables:
+                return []
+            return _rows(con, f"select * from marts.{table} where {where}", params)
+
+        def reference(table: str) -> list[Row]:
+            if f"reference.{table}" not in tables:
+                return []
+            return _rows(con, f"select * from reference.{table}")
+
+        month_only = ("month = ?", [month])
+        year_to_month = ("month between ? and ?", [year_start, month])
+        publications = marts("publication_log", *month_only)
+        indicators = marts("economic_indicators", *year_to_month)
+        projects = marts("project_investment", *month_only)
+        if not any(p.get("published") for p in publications) and not (indicators or projects):
+            raise BulletinError(f"month {month:%Y-%m} is not published in {published}")
+        data = BulletinData(
+            month=month,
+            source=published,
+            indicators=indicators,
+            catalog=reference("indicators"),
+            projects=projects,
+            issues=marts("project_issues", *month_only),
+            signings=marts("investment_signings", *year_to_month),
+            scores=marts("campaign_scores", *year_to_month),
+            rewards=marts("campaign_rewards", *year_to_month),
+            submissions=marts("submission_status", *month_only),
+            publications=publications,
+        )
+        data.unit_names = _unit_names(reference("org_units"), month)
+        data.cluster_names = {c["cluster_code"]: c["cluster_name"] for c in reference("clusters")}
+        data.campaigns = {c["campaign_code"]: c for c in reference("campaigns")}
+        data.reward_rules = reference("reward_rules")
+    finally:
+        con.close()
+    data.gate_warnings, data.gate_report = read_gate_warnings(reports, month)
+    return data

@@ -1,0 +1,128 @@
+"""The bulletin as data: sections of paragraphs and tables, rendered alike to HTML and Excel.
+
+Numbers are kept raw with a kind that says how officials expect them written:
+money in 亿元 for large amounts (marts store 万元; 1 亿元 = 10000 万元), 万元 for
+smaller ones, one decimal for percentages and percentage points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["text", "int", "num", "yi", "wan", "pct", "pp", "date", "datetime"]
+
+DECIMALS: dict[str, int] = {"int": 0, "num": 2, "yi": 2, "wan": 1, "pct": 1, "pp": 1}
+"""Decimals shown (and kept in Excel cells) per kind."""
+
+NUMBERS_ZH = "一二三四五六七八九十"
+
+
+def is_missing(value: Any) -> bool:
+    """None or NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def display_value(value: Any, kind: Kind) -> Any:
+    """The number as shown: 万元 → 亿元 for `yi`, rounded to the kind's decimals."""
+    if is_missing(value):
+        return None
+    if kind == "yi":
+        value = value / 10000.0
+    if kind in DECIMALS:
+        return round(float(value), DECIMALS[kind]) if kind != "int" else round(value)
+    return value
+
+
+def trim(number: float, decimals: int) -> str:
+    """`74.00` → `74`, `65.20` → `65.2`: officials' way of writing amounts in prose."""
+    text = f"{number:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def fmt(value: Any, kind: Kind) -> str:
+    """A table cell as text (empty value → `—`)."""
+    shown = display_value(value, kind)
+    if shown is None:
+        return "—"
+    if kind == "int":
+        return f"{shown:d}"
+    if kind == "num":
+        return trim(shown, 2)
+    if kind == "pp":
+        return f"{shown:+.1f}"
+    if kind in DECIMALS:
+        return f"{shown:.{DECIMALS[kind]}f}"
+    if kind == "date":
+        return f"{shown:%Y-%m-%d}" if isinstance(shown, dt.date) else str(shown)
+    if kind == "datetime":
+        return f"{shown:%Y-%m-%d %H:%M}" if isinstance(shown, dt.datetime) else str(shown)
+    return str(shown)
+
+
+def money(wan: float | None) -> str:
+    """Money in prose: `65.2亿元` from 10000 万元 up, `3.5万元` below."""
+    if is_missing(wan):
+        return "—"
+    if abs(wan) >= 10000:
+        return f"{trim(wan / 10000, 2)}亿元"
+    return f"{trim(wan, 1)}万元"
+
+
+@dataclass(frozen=True)
+class Fig:
+    """A figure inside prose, tagged with a key so it can be found and checked."""
+
+    key: str
+    value: Any
+    text: str
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: Kind = "text"
+
+
+@dataclass
+class Table:
+    """One table: `key` names it in the HTML (`id`) and in tests."""
+
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+    note: str = ""
+
+    def cell_text(self, row: list[Any]) -> list[str]:
+        return [fmt(v, c.kind) for v, c in zip(row, self.columns)]
+
+
+Segment = str | Fig
+
+
+@dataclass
+class Section:
+    """One numbered section (一、二、…) with paragraphs, tables and charts."""
+
+    key: str
+    title: str
+    sheet: str
+    paragraphs: list[list[Segment]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[tuple[str, str]] = field(default_factory=list)
+    """(caption, inline SVG) pairs."""
+
+    def figures(self) -> dict[str, Any]:
+        """Every tagged figure of the section's prose by key."""
+        return {s.key: s.value for p in self.paragraphs for s in p if isinstance(s, Fig)}
+
+    def plain(self, paragraph: list[Segment]) -> str:
+        return "".join(s.text if isinstance(s, Fig) else s for s in paragraph)
+
+
+def number_zh(n: int) -> str:
+    """1 → 一 … 10 → 十 (section numbers)."""
+    return NUMBERS_ZH[n - 1]
