@@ -1,0 +1,8 @@
+{#- Schemas are named as they are (reference, staging, intermediate, marts), not prefixed. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}
+        {{ target.schema }}
+    {%- else -%}
+        {{ custom_schema_name | trim }}
+    {%- endif -%}
+{%- endmacro %}

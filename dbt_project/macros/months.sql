@@ -1,0 +1,68 @@
+{#-
+    Months are partitions. The vars `month_start` and `month_end` ('YYYY-MM-01' or 'YYYY-MM')
+    name the months a run (re)builds; without them every month is in range.
+-#}
+
+{% macro _month_var(name, default) -%}
+    {%- set value = var(name, none) -%}
+    {%- if value is none or value == '' -%}
+        {{ return(default) }}
+    {%- endif -%}
+    {%- set value = value | string -%}
+    {%- if value | length == 7 -%}
+        {%- set value = value ~ '-01' -%}
+    {%- endif -%}
+    {{ return(value[:8] ~ '01') }}
+{%- endmacro %}
+
+{% macro month_start() -%}
+    date '{{ _month_var("month_start", "1900-01-01") }}'
+{%- endmacro %}
+
+{% macro month_end() -%}
+    date '{{ _month_var("month_end", "2999-12-01") }}'
+{%- endmacro %}
+
+{% macro has_month_range() -%}
+    {{ return(var('month_start', none) not in (none, '') and var('month_end', none) not in (none, '')) }}
+{%- endmacro %}
+
+{#- `column` lies in the months in range, widened by `lookback_months` before the first
+    month, or back to the January of the first month's year when `from_year_start`. -#}
+{% macro in_month_range(column, lookback_months=0, from_year_start=false) -%}
+    {%- if from_year_start and lookback_months -%}
+    {{ column }} >= least(
+        date_trunc('year', {{ month_start() }}),
+        {{ month_start() }} - interval {{ lookback_months }} month
+    )
+    {%- elif from_year_start -%}
+    {{ column }} >= date_trunc('year', {{ month_start() }})
+    {%- else -%}
+    {{ column }} >= {{ month_start() }} - interval {{ lookback_months }} month
+    {%- endif %}
+    and {{ column }} <= {{ month_end() }}
+{%- endmacro %}
+
+{#- Pre-hook of the incremental marts: drop the months being rebuilt, so a month that now
+    yields no rows loses its old ones too (delete+insert alone only replaces months present
+    in the new rows). -#}
+{% macro delete_months_in_range() -%}
+    {%- if execute and is_incremental() and not flags.FULL_REFRESH -%}
+        delete from {{ this }} where {{ in_month_range('month') }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- An amount in `unit` (亿元 / 万元 / 元) in 万元; NULL for a unit that is not money. -#}
+{% macro money_factor_wan(unit) -%}
+    case trim({{ unit }})
+        when '亿元' then 10000.0
+        when '万元' then 1.0
+        when '元' then 0.0001
+    end
+{%- endmacro %}
+
+{% macro to_wan(amount, unit) -%}
+    ({{ amount }} * {{ money_factor_wan(unit) }})
+{%- endmacro %}

@@ -1,0 +1,32 @@
+{#- The months this run builds: the vars' range, or every month raw.submissions knows. -#}
+with
+
+submissions as (
+
+    select * from {{ ref('stg_raw__submissions') }}
+
+),
+
+bounds as (
+
+    select
+        {% if has_month_range() -%}
+        {{ month_start() }} as first_month,
+        {{ month_end() }} as last_month
+        {%- else -%}
+        min(month) as first_month,
+        max(month) as last_month
+        {%- endif %}
+    from submissions
+
+),
+
+final as (
+
+    select cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date) as month
+    from bounds
+    where first_month is not null
+
+)
+
+select * from final

@@ -1,0 +1,27 @@
+with
+
+ranked as (
+
+    select * from {{ ref('int_campaign_scores_ranked') }}
+    where {{ in_month_range('month') }}
+
+),
+
+final as (
+
+    select
+        month,
+        campaign_code,
+        unit_code,
+        unit_name,
+        unit_group,
+        total_score,
+        max_score,
+        rank,
+        previous_rank,
+        problems_found,
+    from ranked
+
+)
+
+select * from final

@@ -1,0 +1,36 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'investment_signings') }}
+
+),
+
+renamed as (
+
+    select
+        ---------- lineage
+        submission_id,
+        cast(month as date) as month,
+        source_row,
+
+        ---------- ids
+        trim(signing_code) as signing_code,
+        nullif(trim(project_code), '') as project_code,
+
+        ---------- text
+        project_name,
+        investor,
+        industry,
+
+        ---------- numerics (the form is in 亿元)
+        agreed_investment * 10000.0 as agreed_investment_wan,
+
+        ---------- dates
+        signed_on
+
+    from source
+
+)
+
+select * from renamed
