@@ -31,12 +31,12 @@ _COMPACT_RE = r"^(\d{4})(\d{2})(\d{2})$"
 _SERIAL_RE = r"^(\d{5})(?:\.\d+)?$"
 
 MACROS = f"""
-create or replace macro zw_clean(s) as
+create or replace temp macro zw_clean(s) as
     nullif(regexp_replace(translate(trim(cast(s as varchar)), '{FULL_WIDTH}', '{HALF_WIDTH}'),
         '[,\\s\u3000]', '', 'g'), '');
-create or replace macro zw_is_blank(s) as
+create or replace temp macro zw_is_blank(s) as
     coalesce(zw_clean(s) in ({", ".join(f"'{d}'" for d in DASHES)}), true);
-create or replace macro zw_number_parts(p, unit_wan) as
+create or replace temp macro zw_number_parts(p, unit_wan) as
     case
         when p.n = '' then null
         when p.s in ('亿元', '万元', '元') and unit_wan is null then null
@@ -45,20 +45,20 @@ create or replace macro zw_number_parts(p, unit_wan) as
         when p.s = '元' then try_cast(p.n as double) * 0.0001 / unit_wan
         else try_cast(p.n as double)
     end;
-create or replace macro zw_number(s, unit_wan) as
+create or replace temp macro zw_number(s, unit_wan) as
     case when zw_is_blank(s) then null
     else zw_number_parts(regexp_extract(zw_clean(s), '{_NUM_RE}', ['n', 's']), unit_wan) end;
-create or replace macro zw_integer(s) as
+create or replace temp macro zw_integer(s) as
     case when zw_number(s, null) = round(zw_number(s, null))
         and abs(zw_number(s, null)) < 9.0e15
     then cast(zw_number(s, null) as bigint) end;
-create or replace macro zw_date_text(s) as
+create or replace temp macro zw_date_text(s) as
     regexp_replace(regexp_replace(replace(replace(
         translate(trim(cast(s as varchar)), '{FULL_WIDTH}', '{HALF_WIDTH}'),
         '年', '-'), '月', '-'), '日', ''), '[/.]', '-', 'g');
-create or replace macro zw_date_parts(p) as
+create or replace temp macro zw_date_parts(p) as
     try_cast(try_strptime(p.y || '-' || p.m || '-' || p.d, '%Y-%m-%d') as date);
-create or replace macro zw_date(s) as
+create or replace temp macro zw_date(s) as
     case
         when zw_is_blank(s) then null
         when regexp_full_match(zw_date_text(s), '{_DATE_RE}')
@@ -69,7 +69,7 @@ create or replace macro zw_date(s) as
             then cast(date '1899-12-30'
                 + cast(floor(cast(zw_clean(s) as double)) as integer) as date)
     end;
-create or replace macro zw_text(s) as nullif(trim(cast(s as varchar)), '');
+create or replace temp macro zw_text(s) as nullif(trim(cast(s as varchar)), '');
 """
 
 
