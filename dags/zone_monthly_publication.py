@@ -25,7 +25,8 @@ from airflow.sdk import CronDataIntervalTimetable, Param, PokeReturnValue, dag, 
 
 from zonewh import orchestration as orch
 
-MONTH = "{{ ti.xcom_pull(task_ids='resolve_month') }}"
+MONTH_EXPR = "ti.xcom_pull(task_ids='resolve_month')"
+"""Jinja expression for the run's month (`YYYY-MM`), used by the cosmos operators' dbt vars."""
 
 
 @dag(
@@ -119,6 +120,7 @@ def zone_monthly_publication():
     def publish(month: str) -> dict:
         """Replace published/zone.duckdb atomically (and keep the month's vintage)."""
         from airflow.sdk.exceptions import AirflowFailException
+
         from zonewh.publish import publish as publish_month
 
         result = publish_month(month)
@@ -145,7 +147,7 @@ def zone_monthly_publication():
     if orch.cosmos_available():
         from cosmos import DbtTaskGroup
 
-        cosmos_group = DbtTaskGroup(group_id="dbt_cosmos", **orch.cosmos_configs(MONTH))
+        cosmos_group = DbtTaskGroup(group_id="dbt_cosmos", **orch.cosmos_configs(MONTH_EXPR))
         branch >> cosmos_group >> checked
     published = publish(month)
     checked >> published

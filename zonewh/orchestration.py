@@ -413,21 +413,23 @@ def dbt_executable() -> Path:
     return Path(sys.executable).parent / "dbt"
 
 
-def cosmos_configs(month_template: str) -> dict[str, Any]:
+def cosmos_configs(month_expr: str) -> dict[str, Any]:
     """Keyword arguments for `cosmos.DbtTaskGroup`: manifest load, one pool, month vars.
 
-    `month_template` is a Jinja expression rendering to `YYYY-MM` at run time.
+    `month_expr` is a Jinja expression (no braces) giving `YYYY-MM` at run time.
     """
     from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import InvocationMode, LoadMode, TestBehavior
 
     meta = _dbt_project_meta()
-    first = "{{ (" + month_template + ") ~ '-01' }}"
+    first = "{{ (" + month_expr + ") ~ '-01' }}"
     return {
         "project_config": ProjectConfig(
             dbt_project_path=DBT_PROJECT_DIR,
             manifest_path=manifest_path(),
             project_name=meta["project"],
+            env_vars=dbt_env(),
+            install_dbt_deps=False,
         ),
         "profile_config": ProfileConfig(
             profile_name=meta["profile"],
@@ -445,9 +447,7 @@ def cosmos_configs(month_template: str) -> dict[str, Any]:
         "operator_args": {
             "pool": WRITER_POOL,
             "vars": {"month_start": first, "month_end": first},
-            "env": dbt_env(),
             "append_env": True,
-            "install_deps": False,
         },
     }
 
