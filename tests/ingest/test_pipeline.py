@@ -1,0 +1,398 @@
+"""The month pipeline end to end: landing files → receipts, archive/quarantine, raw tables."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import duckdb
+import pytest
+from conftest import (
+    ECON_JAN,
+    ISSUES_LCE_JAN,
+    PLAN_ROWS,
+    PROGRESS_LCE_FEB,
+    PROGRESS_LCE_JAN,
+    SIGNINGS_JAN,
+    TARGETS_JAN,
+    Landing,
+    scores_rows,
+)
+from rich.progress import Progress
+
+from ingest.calendar import due_on, expected_submissions, is_on_time
+from ingest.forms import FORMS
+from ingest.pipeline import ingest_all, ingest_month
+from ingest.status import month_status
+from zonewh.config import CST, Paths
+
+JAN_FILES = [
+    ("drc", "key_project_plan", PLAN_ROWS, {}),
+    ("drc", "econ_indicators", ECON_JAN, {}),
+    ("drc", "annual_targets", TARGETS_JAN, {"fmt": "csv", "encoding": "utf-8-sig"}),
+    ("lce", "project_progress", PROGRESS_LCE_JAN, {}),
+    ("lce", "project_issues", ISSUES_LCE_JAN, {"fmt": "csv", "encoding": "gb18030"}),
+    ("ist", "investment_signings", SIGNINGS_JAN, {}),
+    ("scc", "campaign_scores", scores_rows(["sjz", "文昌街道", "pol"]), {}),
+]
+
+EXPECTED_RAW = {
+    "key_project_plan": [
+        ("P001", "蒙牛乳业扩建项目", "省重点", "工业", "lce", "sjz", 10.0, 3.0, date(2019, 3, 1)),
+        (
+            "P002",
+            "文昌路改造",
+            "区重点",
+            "基础设施",
+            "区国土建设环保局",
+            "文昌街道",
+            5.0,
+            2.0,
+            date(2019, 4, 1),
+        ),
+        ("P003", "苏家作乡卫生院", "市重点", "社会事业", "sjz", None, 2.0, 1.0, None),
+    ],
+    "econ_indicators": [
+        ("retail", "社会消费品零售总额", None, "亿元", 1.2, 1.2, 1.08, 11.1, 3, None),
+        ("va_industry", "规模以上工业增加值", None, "万元", None, None, None, 9.2, 1, "仅增速"),
+        (
+            "enterprises_above",
+            "规模以上工业企业数",
+            "先进装备制造",
+            "家",
+            40.0,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+        (
+            "enterprises_above",
+            "规模以上工业企业数",
+            "materials",
+            "家",
+            12.0,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ),
+    ],
+    "annual_targets": [
+        ("retail", None, "亿元", 15.0, 10.0),
+        ("industry_output", "equipment", "亿元", 180.0, 18.5),
+    ],
+    "project_progress": [
+        ("P001", "蒙牛乳业扩建项目", 1200.0, 1200.0, "在建", date(2019, 1, 10), "主体施工", None),
+        ("P002", "文昌路改造", 0.0, 0.0, "前期", None, None, "征地未完成"),
+    ],
+    "project_issues": [
+        (
+            "Q001",
+            "P002",
+            "征地拆迁未完成",
+            "区国土建设环保局",
+            date(2019, 1, 5),
+            date(2019, 3, 31),
+            "解决中",
+            None,
+        ),
+        ("Q002", "P001", "用电接入", "lce", date(2019, 1, 8), None, "已解决", date(2019, 1, 20)),
+    ],
+    "investment_signings": [
+        ("S001", "新能源电池项目", "某某集团", date(2019, 1, 15), 12.5, "新能源", None),
+        ("S002", "物流园", "某物流公司", date(2019, 1, 28), 3.0, None, "P001"),
+    ],
+}
+
+
+def drop_january(land: Landing) -> None:
+    for unit, form, rows, kw in JAN_FILES:
+        land.drop("2019-01", unit, form, rows, **kw)
+
+
+def raw_rows(home: Paths, form_code: str) -> list[tuple]:
+    cols = ", ".join(f.code for f in FORMS[form_code].fields)
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    try:
+        return con.execute(f"select {cols} from raw.{form_code} order by source_row").fetchall()
+    finally:
+        con.close()
+
+
+def query(home: Paths, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def snapshot(home: Paths) -> dict[str, list[tuple]]:
+    return {code: raw_rows(home, code) for code in FORMS}
+
+
+def test_round_trip_of_every_form(home: Paths, landing: Landing) -> None:
+    drop_january(landing)
+    report = ingest_month("2019-01")
+    assert report.processed == 7
+    assert report.accepted == 7, [(o.file_path, o.reason_en) for o in report.outcomes]
+    for form_code, expected in EXPECTED_RAW.items():
+        assert raw_rows(home, form_code) == expected, form_code
+    scores = raw_rows(home, "campaign_scores")
+    assert len(scores) == 15
+    assert scores[0] == ("scsc", "sjz", "srzx", 23.0, "卫生死角", date(2019, 1, 20), 1)
+    lineage = query(
+        home,
+        "select submission_id, file_path, unit_code, month, version, source_row, submitted_at "
+        "from raw.project_progress order by source_row limit 1",
+    )[0]
+    assert lineage[:6] == (
+        "2019-01/lce/project_progress/v1",
+        "2019-01/lce/project_progress.xlsx",
+        "lce",
+        date(2019, 1, 1),
+        1,
+        5,
+    )
+    assert lineage[6] == datetime(2019, 2, 3, 10, 0, tzinfo=CST)
+
+
+def test_receipts_archive_and_landing_untouched(home: Paths, landing: Landing) -> None:
+    drop_january(landing)
+    before = {p: p.read_bytes() for p in home.landing.rglob("*") if p.is_file()}
+    ingest_month("2019-01")
+    after = {p: p.read_bytes() for p in home.landing.rglob("*") if p.is_file()}
+    assert before == after
+    receipt = json.loads(
+        (home.receipts / "2019-01" / "lce" / "project_progress.xlsx.json").read_text("utf-8")
+    )
+    assert receipt["file"] == "2019-01/lce/project_progress.xlsx"
+    assert receipt["form_code"] == "project_progress"
+    assert receipt["month"] == "2019-01"
+    assert receipt["submitted_at"] == "2019-02-03T10:00:00+08:00"
+    assert receipt["version"] == 1
+    assert receipt["status"] == "accepted"
+    assert receipt["problems"] == []
+    html = (home.receipts / "2019-01" / "lce" / "project_progress.xlsx.html").read_text("utf-8")
+    assert "已接收" in html
+    assert (home.archive / "2019-01" / "lce" / "v1_project_progress.xlsx").is_file()
+
+
+def test_idempotent(home: Paths, landing: Landing) -> None:
+    drop_january(landing)
+    first = ingest_month("2019-01")
+    tables = snapshot(home)
+    subs = query(home, "select count(*) from raw.submissions")
+    second = ingest_month("2019-01")
+    assert first.processed == 7
+    assert (second.processed, second.skipped) == (0, 7)
+    assert snapshot(home) == tables
+    assert query(home, "select count(*) from raw.submissions") == subs
+
+
+def test_versions(home: Paths, landing: Landing) -> None:
+    drop_january(landing)
+    ingest_month("2019-01")
+    rows = [r[:] for r in SIGNINGS_JAN] + [
+        ["S003", "补报项目", "某公司", "2019-01-30", "1", None, None]
+    ]
+    landing.drop(
+        "2019-01",
+        "ist",
+        "investment_signings",
+        rows,
+        name="investment_signings_第二版.xlsx",
+        at=datetime(2019, 2, 4, 9, 0, tzinfo=CST),
+    )
+    report = ingest_month("2019-01")
+    assert [(o.version, o.status) for o in report.outcomes] == [(2, "accepted")]
+    subs = query(
+        home,
+        "select version, status from raw.submissions where form_code = 'investment_signings' "
+        "order by version",
+    )
+    assert subs == [(1, "accepted"), (2, "accepted")]
+    kept = query(
+        home,
+        "select version, count(*) from raw.investment_signings group by version order by version",
+    )
+    assert kept == [(1, 2), (2, 3)]
+    current = query(
+        home,
+        "select max(version) from raw.submissions where form_code = 'investment_signings' "
+        "and status in ('accepted', 'accepted_with_warnings')",
+    )
+    assert current == [(2,)]
+    assert (home.archive / "2019-01" / "ist" / "v2_investment_signings_第二版.xlsx").is_file()
+
+
+def test_rejected_file_changes_nothing_and_is_quarantined(home: Paths, landing: Landing) -> None:
+    drop_january(landing)
+    ingest_month("2019-01")
+    tables = snapshot(home)
+    bad = [r[:] for r in PROGRESS_LCE_JAN]
+    bad[1][3] = "<b>abc</b>"
+    landing.drop(
+        "2019-01",
+        "lce",
+        "project_progress",
+        bad,
+        name="project_progress_v2.xlsx",
+        at=datetime(2019, 2, 4, 9, 0, tzinfo=CST),
+    )
+    report = ingest_month("2019-01")
+    (outcome,) = report.outcomes
+    assert outcome.status == "rejected"
+    assert outcome.version == 2
+    assert snapshot(home) == tables
+    q = home.quarantine / "2019-01" / "lce"
+    assert (q / "project_progress_v2.xlsx").is_file()
+    assert (q / "project_progress_v2.xlsx.json").is_file()
+    receipt = json.loads((q / "project_progress_v2.xlsx.json").read_text("utf-8"))
+    assert receipt["status"] == "rejected"
+    p = receipt["problems"][0]
+    assert (p["rule"], p["row"], p["column"], p["value"]) == (
+        "type",
+        6,
+        "1-本月累计完成投资(万元)",
+        "<b>abc</b>",
+    )
+    html = (q / "project_progress_v2.xlsx.html").read_text("utf-8")
+    assert "&lt;b&gt;abc&lt;/b&gt;" in html and "<b>abc" not in html
+    assert "1-本月累计完成投资(万元)" in html
+    sub = query(
+        home,
+        "select status, errors, rows_loaded, quarantine_path, reason_en from raw.submissions "
+        "where submission_id = '2019-01/lce/project_progress/v2'",
+    )[0]
+    assert sub[:4] == ("rejected", 1, 0, "quarantine/2019-01/lce/project_progress_v2.xlsx")
+    assert "<b>abc</b>" in sub[4]
+    assert query(
+        home,
+        "select count(*) from raw.problems where submission_id = ?",
+        ["2019-01/lce/project_progress/v2"],
+    ) == [(1,)]
+
+
+def test_unknown_form_and_unreadable_file_do_not_stop_the_run(
+    home: Paths, landing: Landing
+) -> None:
+    drop_january(landing)
+    odd = landing.path("2019-01", "drc", "月报.xlsx")
+    odd.write_bytes(b"PK\x03\x04 not really a workbook")
+    broken = landing.path("2019-01", "ist", "investment_signings_坏.xlsx")
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    report = ingest_month("2019-01")
+    assert report.processed == 9
+    assert report.accepted == 7
+    assert report.rejected == 2
+    forms = query(
+        home,
+        "select form_code, status from raw.submissions where status = 'rejected' "
+        "order by file_path",
+    )
+    assert sorted(forms, key=str) == sorted(
+        [(None, "rejected"), ("investment_signings", "rejected")], key=str
+    )
+
+
+def test_ytd_chain_across_months_in_one_run(home: Paths, landing: Landing) -> None:
+    drop_january(landing)
+    landing.drop("2019-02", "lce", "project_progress", PROGRESS_LCE_FEB)
+    bad = [r[:] for r in PROGRESS_LCE_FEB]
+    bad[0][3] = 2500
+    landing.drop(
+        "2019-02",
+        "lce",
+        "project_progress",
+        bad,
+        name="project_progress_x.xlsx",
+        at=datetime(2019, 3, 4, tzinfo=CST),
+    )
+    report = ingest_all()
+    feb = [o for o in report.outcomes if o.file_path.startswith("2019-02")]
+    assert [(o.version, o.status) for o in feb] == [(1, "accepted"), (2, "rejected")]
+    assert "2500" in (feb[1].reason_en or "")
+
+
+def test_plan_responsible_only(home: Paths, landing: Landing) -> None:
+    landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
+    landing.drop("2019-01", "soc", "project_progress", PROGRESS_LCE_JAN)
+    report = ingest_month("2019-01")
+    soc = report.outcomes[-1]
+    assert soc.status == "rejected"
+    receipt = json.loads(soc.receipt_path.read_text("utf-8"))
+    assert "submitter_allowed" in [p["rule"] for p in receipt["problems"]]
+
+
+def test_calendar_and_due_dates(home: Paths, landing: Landing) -> None:
+    landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
+    ingest_month("2019-01")
+    con = duckdb.connect(str(home.warehouse), read_only=True)
+    try:
+        jan = expected_submissions("2019-01", con)
+        feb = expected_submissions("2019-02", con)
+    finally:
+        con.close()
+    due = date(2019, 2, 5)
+    assert ("drc", "key_project_plan", due) in jan
+    assert ("drc", "annual_targets", due) in jan
+    assert ("lce", "project_progress", due) in jan
+    assert ("sjz", "project_issues", due) in jan
+    assert ("scc", "campaign_scores", due) in jan
+    assert ("agr", "campaign_scores", due) in jan
+    assert ("ist", "investment_signings", due) in jan
+    assert not [e for e in feb if e[1] in ("key_project_plan", "annual_targets")]
+    assert due_on("2019-12", "econ_indicators") == date(2020, 1, 5)
+
+
+def test_on_time_is_judged_in_china_standard_time() -> None:
+    due = date(2019, 2, 5)
+    assert is_on_time(datetime(2019, 2, 5, 23, 59, 59, tzinfo=CST), due)
+    assert not is_on_time(datetime(2019, 2, 6, 0, 0, 0, tzinfo=CST), due)
+    assert is_on_time(datetime.fromisoformat("2019-02-05T15:59:59+00:00"), due)
+    assert not is_on_time(datetime.fromisoformat("2019-02-05T16:00:00+00:00"), due)
+
+
+def test_month_status(home: Paths, landing: Landing) -> None:
+    landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
+    landing.drop(
+        "2019-01", "drc", "econ_indicators", ECON_JAN, at=datetime(2019, 2, 5, 23, 59, tzinfo=CST)
+    )
+    landing.drop(
+        "2019-01",
+        "ist",
+        "investment_signings",
+        SIGNINGS_JAN,
+        at=datetime(2019, 2, 6, 0, 1, tzinfo=CST),
+    )
+    bad = [r[:] for r in PROGRESS_LCE_JAN]
+    bad[0][0] = "P999"
+    landing.drop("2019-01", "lce", "project_progress", bad)
+    ingest_month("2019-01")
+    rows = {(r.unit_code, r.form_code): r for r in month_status("2019-01")}
+    assert rows[("drc", "econ_indicators")].status == "on_time"
+    assert rows[("ist", "investment_signings")].status == "late"
+    assert rows[("lce", "project_progress")].status == "rejected"
+    assert rows[("lce", "project_progress")].errors >= 1
+    assert rows[("sjz", "project_progress")].status == "missing"
+    assert rows[("drc", "key_project_plan")].versions == 1
+    assert rows[("drc", "econ_indicators")].unit_name == "区发展改革局"
+    assert rows[("ist", "investment_signings")].due_on == date(2019, 2, 5)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_progress_reports(home: Paths, landing: Landing, fmt: str) -> None:
+    landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS, fmt=fmt)
+    with Progress(disable=True) as progress:
+        report = ingest_month("2019-01", progress=progress)
+    (task,) = progress.tasks
+    assert (task.total, task.completed) == (1, 1)
+    assert report.outcomes[0].status == "accepted"
+    assert (
+        report.outcomes[0].receipt_path
+        == home.receipts / "2019-01" / "drc" / f"key_project_plan.{fmt}.json"
+    )
