@@ -474,7 +474,7 @@ def _ensure_mart(context: Any, source: Any, mart: str, update: bool) -> str:
             gx.Checkpoint(
                 name=f"gate_{mart}",
                 validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="update_data_docs")],
+                actions=[],
                 result_format={"result_format": "COMPLETE"},
             )
         ),
@@ -492,7 +492,15 @@ def _json_value(value: Any) -> Any:
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, datetime):
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+        if value.tzinfo is None and value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "isoformat"):
         import pandas as pd
@@ -871,6 +879,16 @@ td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%}}</style></head><body
 {"".join(f"<p><em>{html.escape(n)}</em></p>" for n in result.notes)}
 </body></html>
 """
+
+
+def build_data_docs() -> Path:
+    """Build Great Expectations' Data Docs (every stored validation) once; return the index.
+
+    Checkpoints carry no Data Docs action: rebuilding the site after every validation
+    grows with the number of stored results and would dominate a month's run."""
+    context = get_context()
+    context.build_data_docs()
+    return EXPECTATIONS_DIR / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m zonewh.gate` rewrites the suites
