@@ -9,8 +9,8 @@ replaces only its month.
 
 Steps: resolve the month → wait for mandatory submissions (reschedule-mode sensor; at the
 cut-off, `completeness_cutoff_hours` after the due day, it stops waiting and lets the gate
-decide) → ingest → dbt (one `dbt build` task, or the astronomer-cosmos task group:
-param `dbt_mode`) → gate → publish → bulletin. Success and failure are written to
+decide) → ingest → dbt (one `dbt build` task, or the astronomer-cosmos task group and a
+`dbt test` task: param `dbt_mode`) → gate → publish → bulletin. Success and failure are written to
 `<ZONEWH_HOME>/notifications/notifications.log` (and e-mailed when `smtp_default` exists).
 
 Re-run one month by hand: trigger with conf `{"month": "YYYY-MM"}`.
@@ -96,34 +96,40 @@ def zone_monthly_publication():
 
     @task(pool=orch.WRITER_POOL)
     def dbt_build(month: str) -> dict:
-        """One `dbt build` of the month (seeds, models) through dbtRunner."""
+        """One `dbt build` of the month (seeds, models, tests) through dbtRunner; failing
+        tests are left to the gate, a dbt error (no nodes run) fails the task."""
         from zonewh.warehouse import build
 
-        return orch.report_summary(build([month]))
+        result = build([month])
+        if result.error:
+            raise RuntimeError(f"dbt build of {month} did not run: {result.error}")
+        return {**orch.report_summary(result), "summary": result.summary()}
+
+    @task(pool=orch.WRITER_POOL, retries=0)
+    def dbt_test(month: str) -> dict:
+        """After the cosmos models: the month's dbt tests, saved where the gate reads them."""
+        return orch.dbt_test_month(month)
 
     @task(pool=orch.WRITER_POOL, trigger_rule="none_failed_min_one_success", retries=0)
     def gate(month: str) -> dict:
         """dbt tests and expectation suites; blocks the month when a blocking check fails."""
         from airflow.sdk.exceptions import AirflowFailException
 
-        from zonewh.gate import check
-
-        result = check(month)
+        result = orch.gate_month(month)
         summary = orch.report_summary(result)
         if not result.passed:
+            failed = "; ".join(f"{c.code} {c.name}" for c in result.failures[:10])
             raise AirflowFailException(
-                f"gate blocked {month}: {summary}; report {result.report_html}"
+                f"gate blocked {month}: {failed}; report {result.report_html}"
             )
         return summary
 
     @task(pool=orch.WRITER_POOL, retries=0)
-    def publish(month: str) -> dict:
+    def publish(month: str, gate_summary: dict) -> dict:
         """Replace published/zone.duckdb atomically (and keep the month's vintage)."""
         from airflow.sdk.exceptions import AirflowFailException
 
-        from zonewh.publish import publish as publish_month
-
-        result = publish_month(month)
+        result = orch.publish_month(month, gate_summary["report_json"])
         summary = orch.report_summary(result)
         if not result.published:
             raise AirflowFailException(f"{month} not published: {summary}")
@@ -148,9 +154,8 @@ def zone_monthly_publication():
         from cosmos import DbtTaskGroup
 
         cosmos_group = DbtTaskGroup(group_id="dbt_cosmos", **orch.cosmos_configs(MONTH_EXPR))
-        branch >> cosmos_group >> checked
-    published = publish(month)
-    checked >> published
+        branch >> cosmos_group >> dbt_test(month) >> checked
+    published = publish(month, checked)
     published >> bulletin(month)
 
 

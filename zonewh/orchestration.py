@@ -237,6 +237,69 @@ def dbt_mode_for(context: Mapping[str, Any], has_cosmos: bool) -> str:
     return mode if has_cosmos else "single"
 
 
+# ---------------------------------------------------------------- dbt, gate and publish steps
+
+
+def dbt_test_month(month: str, home: Paths | None = None) -> dict[str, Any]:
+    """`dbt test` of one month into the home's target folder, where the gate reads the results.
+
+    Used after the cosmos task group, whose tasks run dbt in temporary folders."""
+    from .warehouse import run_dbt
+
+    vars_yaml = "{" + ", ".join(f'{k}: "{v}"' for k, v in dbt_vars(month).items()) + "}"
+    ok, nodes, error = run_dbt(["test", "--vars", vars_yaml, "--quiet"], home)
+    statuses: dict[str, int] = {}
+    for node in nodes:
+        statuses[node.status] = statuses.get(node.status, 0) + 1
+    return {"success": ok, "tests": len(nodes), "statuses": statuses, "error": error}
+
+
+def gate_month(month: str, home: Paths | None = None) -> Any:
+    """The gate for a month, with the earlier published months its rebuild revised."""
+    from .gate import check
+    from .publish import revised_months
+
+    p = home or paths()
+    revised = sorted(set(revised_months(month, p)) - {month})
+    return check(month, p, revised_months=revised)
+
+
+def load_gate_result(report_json: Path) -> Any:
+    """A `GateResult` back from the JSON report the gate wrote (passed between tasks)."""
+    from dataclasses import fields
+
+    from .gate import Check, GateResult
+
+    data = json.loads(Path(report_json).read_text("utf-8"))
+    names = {f.name for f in fields(GateResult)}
+    kept = {k: v for k, v in data.items() if k in names}
+    kept["failures"] = [Check(**c) for c in data.get("failures", [])]
+    kept["warnings"] = [Check(**c) for c in data.get("warnings", [])]
+    kept["report_json"] = Path(data["report_json"])
+    kept["report_html"] = Path(data["report_html"])
+    return GateResult(**kept)
+
+
+def revised_from_gate(gate_result: Any) -> list[str]:
+    """The revised months the gate's W5 warning names."""
+    return sorted(
+        example["month"]
+        for check in gate_result.warnings
+        if check.code == "W5"
+        for example in check.examples
+    )
+
+
+def publish_month(month: str, report_json: Path, home: Paths | None = None) -> Any:
+    """Publish a month the gate task passed, without running the gate a second time."""
+    from .publish import publish
+
+    gate_result = load_gate_result(report_json)
+    if gate_result.month != month or not gate_result.passed:
+        raise ValueError(f"{report_json} is not a passing gate report for {month}")
+    return publish(month, home, gate_result=gate_result, revised=revised_from_gate(gate_result))
+
+
 # ---------------------------------------------------------------- notifications
 
 
@@ -366,9 +429,10 @@ def ensure_pool(
 
 
 def manifest_path() -> Path:
-    """Where setup writes the dbt manifest cosmos renders from (`ZONEWH_DBT_MANIFEST`)."""
+    """Where setup writes the dbt manifest cosmos renders from:
+    `ZONEWH_DBT_MANIFEST`, default `<home>/dbt/manifest.json`."""
     override = os.environ.get("ZONEWH_DBT_MANIFEST")
-    return Path(override) if override else DBT_PROJECT_DIR / "target" / "manifest.json"
+    return Path(override) if override else paths().home / "dbt" / "manifest.json"
 
 
 def dbt_env(home: Paths | None = None) -> dict[str, str]:
@@ -378,23 +442,12 @@ def dbt_env(home: Paths | None = None) -> dict[str, str]:
 
 def build_manifest(target: Path | None = None) -> Path:
     """`dbt parse` into the manifest location (run at setup, never while a DAG is parsed)."""
-    from dbt.cli.main import dbtRunner
+    from .warehouse import parse_manifest
 
     out = target or manifest_path()
-    os.environ.setdefault("ZONEWH_WAREHOUSE", dbt_env()["ZONEWH_WAREHOUSE"])
-    args = [
-        "parse",
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(out.parent),
-        "--quiet",
-    ]
-    result = dbtRunner().invoke(args)
-    if not result.success or not out.exists():
-        raise RuntimeError(f"dbt parse failed, no manifest at {out}: {result.exception}")
+    manifest = parse_manifest(target=out.parent)
+    if manifest != out:
+        manifest.replace(out)
     return out
 
 

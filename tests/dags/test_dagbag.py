@@ -115,7 +115,9 @@ def test_cosmos_group_rendered_from_the_manifest(bag_with_cosmos, manifest):
     assert any(t.task_id.endswith("_seed") for t in tasks)
     # entered from the branch, and the gate waits for it
     assert {t.task_id for t in group.get_roots()} <= dag.get_task("choose_dbt").downstream_task_ids
-    assert {t.task_id for t in group.get_leaves()} <= dag.get_task("gate").upstream_task_ids
+    assert {t.task_id for t in group.get_leaves()} <= dag.get_task("dbt_test").upstream_task_ids
+    assert dag.get_task("dbt_test").downstream_task_ids == {"gate"}
+    assert dag.get_task("dbt_test").pool == orch.WRITER_POOL
 
     class _Ti:
         def xcom_pull(self, task_ids: str) -> str:

@@ -266,3 +266,26 @@ def test_first_interval_start_from_environment(monkeypatch):
     monkeypatch.delenv("ZONEWH_FIRST_MONTH")
     assert orch.first_interval_start() == cst(2014, 1, 6, 0, 30)
     assert orch.first_interval_start() - timedelta(days=5, minutes=30) == cst(2014, 1, 1)
+
+
+def test_gate_result_round_trips_through_its_report(home):
+    """The publish task gets the gate task's result back from the report the gate wrote."""
+    from zonewh.gate import Check, GateResult, write_report
+
+    warning = Check("W5", "revisions", "gate", "revised", [{"month": "2014-10"}])
+    result = GateResult(
+        month="2014-11",
+        attempt_id="a1",
+        checked_at="2014-12-06T00:31:00+00:00",
+        passed=True,
+        failures=[],
+        warnings=[warning],
+        checkpoints={"economic_indicators": True},
+        notes=["n"],
+    )
+    report_json, _ = write_report(result, home)
+    back = orch.load_gate_result(report_json)
+    assert back == result
+    assert orch.revised_from_gate(back) == ["2014-10"]
+    with pytest.raises(ValueError, match="not a passing gate report for 2014-12"):
+        orch.publish_month("2014-12", report_json)
