@@ -54,7 +54,8 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- An amount in `unit` (亿元 / 万元 / 元) in 万元; NULL for a unit that is not money. -#}
+{#- An amount in `unit` (亿元 / 万元 / 元) in 万元, rounded to 6 decimals (0.01 元) so that
+    6.23 亿元 is 62300 万元, not 62300.00000000001; NULL for a unit that is not money. -#}
 {% macro money_factor_wan(unit) -%}
     case trim({{ unit }})
         when '亿元' then 10000.0
@@ -64,5 +65,5 @@
 {%- endmacro %}
 
 {% macro to_wan(amount, unit) -%}
-    ({{ amount }} * {{ money_factor_wan(unit) }})
+    round({{ amount }} * {{ money_factor_wan(unit) }}, 6)
 {%- endmacro %}

@@ -24,7 +24,7 @@ renamed as (
         industry,
 
         ---------- numerics (the form is in 亿元)
-        agreed_investment * 10000.0 as agreed_investment_wan,
+        {{ to_wan('agreed_investment', "'亿元'") }} as agreed_investment_wan,
 
         ---------- dates
         signed_on

@@ -25,8 +25,8 @@ renamed as (
         category,
 
         ---------- numerics (the form is in 亿元)
-        total_investment * 10000.0 as total_investment_wan,
-        annual_plan * 10000.0 as annual_plan_wan,
+        {{ to_wan('total_investment', "'亿元'") }} as total_investment_wan,
+        {{ to_wan('annual_plan', "'亿元'") }} as annual_plan_wan,
 
         ---------- dates
         planned_start as planned_start_on

@@ -1,0 +1,270 @@
+"""dbt runs on the working warehouse: build months, parse the manifest.
+
+dbt runs in-process (`dbtRunner`), with `dbt_project/` as project and profiles folder, the
+warehouse path in `ZONEWH_WAREHOUSE`, and the target folder (manifest, run_results.json,
+logs, partial-parse state) in `<home>/warehouse/target`, so the checkout stays clean.
+
+Months are partitions: `build(["2019-06"])` passes `month_start`/`month_end` and rebuilds
+exactly those months of the incremental marts (a contiguous range from the first to the
+last month given); the gate's data tests check the same months.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import DBT_PROJECT_DIR, Paths
+from .config import paths as default_paths
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+GATE_CODE = re.compile(r"^([bw]\d+)_", re.IGNORECASE)
+
+FAILED = ("error", "fail")
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """What dbt reported for one node (seed, model, data test or unit test)."""
+
+    unique_id: str
+    name: str
+    resource_type: str
+    """seed | model | test | unit_test"""
+    status: str
+    """success | error | skipped (seeds/models); pass | fail | warn | error | skipped (tests)"""
+    failures: int | None
+    """Failing rows of a test."""
+    severity: str | None
+    """error | warn for tests (configured severity), None otherwise."""
+    message: str | None
+    execution_time: float
+    compiled_code: str | None = None
+    """A test's compiled SQL: selecting from it gives the failing rows."""
+    relation: str | None = None
+    """Where a test stored its failing rows (schema gate_failures), or the model's relation."""
+
+    @property
+    def gate_code(self) -> str | None:
+        """B1..B9 / W1..W5 from the test's name (b3_project_ytd_chain → B3)."""
+        match = GATE_CODE.match(self.name)
+        return match.group(1).upper() if match else None
+
+    @property
+    def is_blocking_failure(self) -> bool:
+        """A failed node that blocks: any error, or a failing test of severity error."""
+        return self.status in FAILED
+
+    @property
+    def is_warning(self) -> bool:
+        return self.status == "warn"
+
+
+@dataclass
+class BuildResult:
+    """The outcome of one `build`: every node's result, in execution order."""
+
+    months: list[str]
+    vars: dict[str, Any]
+    success: bool
+    nodes: list[NodeResult] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    error: str | None = None
+    """dbt's own error (compilation, profile, database lock), when it did not run nodes."""
+    target_dir: Path | None = None
+
+    @property
+    def failures(self) -> list[NodeResult]:
+        """Nodes that failed blocking (errors, and failing tests of severity error)."""
+        return [n for n in self.nodes if n.is_blocking_failure]
+
+    @property
+    def warnings(self) -> list[NodeResult]:
+        """Tests that failed with severity warn."""
+        return [n for n in self.nodes if n.is_warning]
+
+    @property
+    def tests(self) -> list[NodeResult]:
+        """Data tests and unit tests."""
+        return [n for n in self.nodes if n.resource_type in ("test", "unit_test")]
+
+    def node(self, name: str) -> NodeResult:
+        """The node named `name` (a model, seed or test name)."""
+        for n in self.nodes:
+            if n.name == name:
+                return n
+        raise KeyError(name)
+
+    def summary(self) -> str:
+        """One line: counts by status and the time taken."""
+        counts: dict[str, int] = {}
+        for n in self.nodes:
+            counts[n.status] = counts.get(n.status, 0) + 1
+        parts = ", ".join(f"{k}={v}" for k, v in sorted(counts.items()))
+        span = f"{self.months[0]}..{self.months[-1]}" if self.months else "all months"
+        return f"dbt build {span}: {parts or 'nothing run'} in {self.elapsed_s:.1f}s"
+
+
+def month_vars(months: list[str]) -> dict[str, str]:
+    """dbt vars for a list of 'YYYY-MM' months: the range from the first to the last."""
+    for m in months:
+        if not MONTH.match(m):
+            raise ValueError(f"month must be YYYY-MM, got {m!r}")
+    if not months:
+        return {}
+    ordered = sorted(months)
+    return {"month_start": f"{ordered[0]}-01", "month_end": f"{ordered[-1]}-01"}
+
+
+def target_dir(p: Paths) -> Path:
+    """Where dbt writes manifest, run_results.json and logs for this home."""
+    return p.warehouse_dir / "target"
+
+
+@contextmanager
+def _warehouse_env(p: Paths) -> Iterator[None]:
+    """Set ZONEWH_WAREHOUSE (read by profiles.yml) for the duration of a dbt call."""
+    old = os.environ.get("ZONEWH_WAREHOUSE")
+    os.environ["ZONEWH_WAREHOUSE"] = str(p.warehouse)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("ZONEWH_WAREHOUSE", None)
+        else:
+            os.environ["ZONEWH_WAREHOUSE"] = old
+
+
+def _common_args(p: Paths, target: Path | None = None) -> list[str]:
+    out = target or target_dir(p)
+    return [
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(out),
+        "--log-path",
+        str(out / "logs"),
+    ]
+
+
+def _ensure_raw_schema(p: Paths) -> None:
+    """An empty raw schema when nothing was ingested yet, so the sources exist."""
+    import duckdb
+
+    from ingest.load import ensure_schema
+
+    p.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(p.warehouse)) as con:
+        ensure_schema(con)
+
+
+def _node_result(result: Any) -> NodeResult:
+    node = result.node
+    resource_type = str(getattr(node, "resource_type", "")).rsplit(".", 1)[-1].lower()
+    config = getattr(node, "config", None)
+    severity = None
+    if resource_type == "test":
+        severity = str(getattr(config, "severity", "error") or "error").lower()
+    relation = getattr(node, "relation_name", None)
+    status = str(getattr(result.status, "value", result.status)).lower()
+    return NodeResult(
+        unique_id=node.unique_id,
+        name=node.name,
+        resource_type=resource_type,
+        status=status,
+        failures=result.failures,
+        severity=severity,
+        message=result.message,
+        execution_time=float(result.execution_time or 0.0),
+        compiled_code=getattr(node, "compiled_code", None),
+        relation=str(relation) if relation else None,
+    )
+
+
+def run_dbt(args: list[str], paths: Paths | None = None) -> tuple[bool, list[NodeResult], str | None]:
+    """Invoke dbt in-process with this home's warehouse and target folder.
+    Returns (success, node results, dbt's own error message or None)."""
+    from dbt.cli.main import dbtRunner
+
+    p = paths or default_paths()
+    with _warehouse_env(p):
+        res = dbtRunner().invoke([*args, *_common_args(p)])
+    nodes: list[NodeResult] = []
+    results = getattr(res.result, "results", None) or []
+    for r in results:
+        if getattr(r, "node", None) is not None:
+            nodes.append(_node_result(r))
+    error = None if res.exception is None else f"{type(res.exception).__name__}: {res.exception}"
+    return bool(res.success), nodes, error
+
+
+def build(
+    months: list[str],
+    paths: Paths | None = None,
+    select: str | None = None,
+    full_refresh: bool = False,
+    quiet: bool = True,
+) -> BuildResult:
+    """`dbt build` of the months (seeds, models, unit tests and the gate's data tests).
+
+    `months`: 'YYYY-MM' strings; the range first..last is rebuilt (empty = every month).
+    `select`: a dbt selector (`--select`); seeds are then loaded first by `dbt seed`.
+    `full_refresh`: rebuild the marts from scratch (publication_log is never dropped).
+    """
+    p = paths or default_paths()
+    dbt_vars = month_vars(months)
+    _ensure_raw_schema(p)
+    common = ["--vars", _yaml(dbt_vars)] if dbt_vars else []
+    if quiet:
+        common.append("--quiet")
+    started = time.perf_counter()
+    nodes: list[NodeResult] = []
+    ok, error = True, None
+    if select:
+        ok, seeded, error = run_dbt(["seed", *common], p)
+        nodes += seeded
+    if ok:
+        args = ["build", *common]
+        if select:
+            args += ["--select", select]
+        if full_refresh:
+            args.append("--full-refresh")
+        ok, built, error = run_dbt(args, p)
+        nodes += built
+    return BuildResult(
+        months=sorted(months),
+        vars=dbt_vars,
+        success=ok,
+        nodes=nodes,
+        elapsed_s=time.perf_counter() - started,
+        error=error,
+        target_dir=target_dir(p),
+    )
+
+
+def parse_manifest(paths: Paths | None = None, target: Path | None = None) -> Path:
+    """`dbt parse`: writes `manifest.json` into `target` (default `<home>/warehouse/target`);
+    returns its path. Airflow's cosmos renders the dbt task group from it."""
+    from dbt.cli.main import dbtRunner
+
+    p = paths or default_paths()
+    out = target or target_dir(p)
+    with _warehouse_env(p):
+        res = dbtRunner().invoke(["parse", "--quiet", *_common_args(p, out)])
+    manifest = out / "manifest.json"
+    if not res.success or not manifest.exists():
+        raise RuntimeError(f"dbt parse failed, no manifest at {manifest}: {res.exception}")
+    return manifest
+
+
+def _yaml(values: dict[str, Any]) -> str:
+    """A dbt --vars argument (YAML flow mapping of quoted strings)."""
+    return "{" + ", ".join(f'{k}: "{v}"' for k, v in values.items()) + "}"
