@@ -118,7 +118,8 @@ def indicator_growth(data: BulletinData) -> Any:
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="lower right", frameon=False, fontsize=9)
     ax.set_xlim(
-        min(0, *growth, *(p for p in prev if p is not None)) - 1, max([1, *growth]) * 1.18 + 1
+        min([0, *growth, *(p for p in prev if p is not None)]) - 1,
+        max([1, *growth]) * 1.18 + 1,
     )
     return fig
 

@@ -96,21 +96,27 @@ def _month_end(month: dt.date) -> dt.date:
 
 
 def read_gate_warnings(reports: Path, month: dt.date) -> tuple[list[Row], Path | None]:
-    """Warnings of the latest gate report JSON of the month (`gate/gate-*.json`), if any.
+    """Warnings of the month's latest passing gate report (`reports/YYYY-MM/gate/*.json`).
 
-    The file is read defensively: a missing, unreadable or oddly shaped report gives
-    no warnings; each warning becomes a dict (strings become `{"message": text}`).
+    When no attempt passed, the latest attempt is used. Files are read defensively: an
+    unreadable or oddly shaped report gives no warnings; each warning becomes a dict
+    (a bare string becomes `{"message": text}`).
     """
     folder = reports / f"{month:%Y-%m}" / "gate"
-    candidates = sorted(folder.glob("gate-*.json"), key=lambda p: (p.stat().st_mtime, p.name))
-    if not candidates:
+    reports_read: list[tuple[bool, float, str, Path, Any]] = []
+    for path in folder.glob("*.json") if folder.is_dir() else ():
+        try:
+            report = json.loads(path.read_text(encoding="utf-8"))
+            mtime = path.stat().st_mtime
+        except (OSError, ValueError):
+            continue
+        if isinstance(report, dict):
+            reports_read.append((bool(report.get("passed")), mtime, path.name, path, report))
+    if not reports_read:
         return [], None
-    latest = candidates[-1]
-    try:
-        report = json.loads(latest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return [], latest
-    items = report.get("warnings") if isinstance(report, dict) else None
+    passed = [r for r in reports_read if r[0]] or reports_read
+    _, _, _, latest, report = max(passed, key=lambda r: (r[1], r[2]))
+    items = report.get("warnings")
     if not isinstance(items, list):
         return [], latest
     warnings: list[Row] = []
@@ -146,7 +152,8 @@ def load(month: dt.date, published: Path, reports: Path) -> BulletinData:
         publications = marts("publication_log", *month_only)
         indicators = marts("economic_indicators", *year_to_month)
         projects = marts("project_investment", *month_only)
-        if not any(p.get("published") for p in publications) and not (indicators or projects):
+        in_month = [r for r in indicators if r["month"] == month]
+        if not any(p.get("published") for p in publications) and not (in_month or projects):
             raise BulletinError(f"month {month:%Y-%m} is not published in {published}")
         data = BulletinData(
             month=month,

@@ -866,10 +866,10 @@ def quality(data: BulletinData) -> Section:
     t = Table(
         "quality_warnings",
         "提示性问题",
-        [Column("编号"), Column("检查"), Column("说明"), Column("涉及记录", "int")],
+        [Column("编号"), Column("检查"), Column("说明"), Column("示例记录数", "int")],
     )
     for w in warnings:
-        rows = w.get("rows", w.get("failing_rows", w.get("count")))
+        rows = w.get("examples", w.get("rows", w.get("count")))
         n = len(rows) if isinstance(rows, list) else rows
         t.rows.append(
             [
