@@ -523,13 +523,23 @@ def setup(build_dbt_manifest: bool = True) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m zonewh.orchestration setup [--no-manifest]`."""
+    """`python -m zonewh.orchestration setup [--no-manifest] | pool | manifest`."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] != "setup":
-        print("usage: python -m zonewh.orchestration setup [--no-manifest]", file=sys.stderr)
+    command = args[0] if args else ""
+    if command == "setup":
+        for line in setup(build_dbt_manifest="--no-manifest" not in args):
+            print(line)
+    elif command == "pool":
+        ensure_pool()
+        print(f"pool {WRITER_POOL} ({WRITER_POOL_SLOTS} slot)")
+    elif command == "manifest":
+        print(f"manifest {build_manifest()}")
+    else:
+        print(
+            "usage: python -m zonewh.orchestration setup [--no-manifest] | pool | manifest",
+            file=sys.stderr,
+        )
         return 2
-    for line in setup(build_dbt_manifest="--no-manifest" not in args):
-        print(line)
     return 0
 
 
