@@ -167,7 +167,10 @@ def _receipt(run: CorpusRun, sub: dict) -> dict:
 @pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
 def test_bad_file_is_rejected_with_its_rule(corpus_run: CorpusRun, case: BadCase) -> None:
     sub = corpus_run.submissions.get(case.rel)
-    assert sub is not None, f"{case.rel} not recorded in raw.submissions"
+    assert sub is not None, (
+        f"{case.rel} was not recorded in raw.submissions: a misplaced or linked file must be "
+        "receipted and rejected, never silently ignored"
+    )
     assert sub["status"] == "rejected"
     assert sub["rows_loaded"] in (0, None)
     assert sub["errors"] >= 1
@@ -178,7 +181,8 @@ def test_bad_file_is_rejected_with_its_rule(corpus_run: CorpusRun, case: BadCase
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
 def test_bad_file_has_receipt_and_quarantine(corpus_run: CorpusRun, case: BadCase) -> None:
-    sub = corpus_run.submissions[case.rel]
+    sub = corpus_run.submissions.get(case.rel)
+    assert sub is not None, f"{case.rel} was not recorded in raw.submissions"
     receipt = _receipt(corpus_run, sub)
     assert receipt["status"] == "rejected"
     assert receipt["month"] == MONTH
