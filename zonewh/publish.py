@@ -140,17 +140,23 @@ def _attempt_row(
 
 
 def published_months(p: Paths) -> dict[str, datetime]:
-    """Months published so far (from the working log) and when each was last published."""
+    """Months published so far (from the working log, revisions included) and when each
+    was last published."""
     if not p.warehouse.exists():
         return {}
     with duckdb.connect(str(p.warehouse), read_only=True) as con:
         if "publication_log" not in _tables(con, _catalog(con), "marts"):
             return {}
         rows = con.execute(
-            "select strftime(month, '%Y-%m'), max(attempted_at) from marts.publication_log "
-            "where published group by 1"
+            "select strftime(month, '%Y-%m'), revised_months, attempted_at "
+            "from marts.publication_log where published"
         ).fetchall()
-    return {m: at for m, at in rows}
+    done: dict[str, datetime] = {}
+    for month, revised, at in rows:
+        for m in [month, *(revised or "").split(",")]:
+            if m and (m not in done or at > done[m]):
+                done[m] = at
+    return done
 
 
 def _catalog(con: duckdb.DuckDBPyConnection) -> str:
