@@ -303,9 +303,14 @@ def _list_source(ws_lists: Any, values: list[str], column: int) -> str | list[st
 
 
 def _instructions(
-    wb: Any, ctx: Context, form: Form, unit_code: str, due: dt.date, lists: dict[str, list[str]]
+    ws: Any,
+    wb: Any,
+    ctx: Context,
+    form: Form,
+    unit_code: str,
+    due: dt.date,
+    lists: dict[str, list[str]],
 ) -> None:
-    ws = wb.add_worksheet(INSTRUCTIONS_SHEET)
     bold = wb.add_format({"bold": True, "font_size": 14})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
@@ -379,6 +384,7 @@ def write_form(path: Path, ctx: Context, form: Form, unit_code: str, due: dt.dat
     )
     try:
         ws = wb.add_worksheet(form.title)
+        ws_help = wb.add_worksheet(INSTRUCTIONS_SHEET)
         lists = dropdowns(ctx, form, unit_code)
         prefill = prefilled_rows(ctx, form, unit_code)
         title_fmt = wb.add_format(
@@ -504,7 +510,7 @@ def write_form(path: Path, ctx: Context, form: Form, unit_code: str, due: dt.dat
                 "autofilter": True,
             },
         )
-        _instructions(wb, ctx, form, unit_code, due, lists)
+        _instructions(ws_help, wb, ctx, form, unit_code, due, lists)
         ws.activate()
     finally:
         wb.close()
