@@ -32,6 +32,8 @@ Real months are imperfect, and so is the demo (`DEMO_IMPERFECTIONS` lists each f
 - `2019-03/soc/project_issues.csv` is a plain UTF-8 CSV.
 - `2019-04/lwj/project_progress.xlsx` gives one month's investment in 亿元 (`0.8亿元`) in
   the 万元 column.
+- `2019-05/trn/project_progress.xlsx`: project XM2019115 has been 在建 with nothing invested
+  since March: accepted, but the gate warns (W2).
 - `2019-06/ist/investment_signings.xlsx` writes a date as `2019年6月30日` and an amount as
   `5000万元` in the 亿元 column.
 """
@@ -134,6 +136,12 @@ DEMO_IMPERFECTIONS: tuple[Imperfection, ...] = (
         "one 本月完成投资(万元) cell written in 亿元 (`0.8亿元` style), a round 1000 万元 multiple",
     ),
     Imperfection(
+        "2019-05/trn/project_progress.xlsx",
+        "stalled",
+        "accepted",
+        "project XM2019115 在建 with no investment in March, April and May: gate warning W2",
+    ),
+    Imperfection(
         "2019-06/ist/investment_signings.xlsx",
         "chinese_date",
         "accepted",
@@ -142,6 +150,8 @@ DEMO_IMPERFECTIONS: tuple[Imperfection, ...] = (
 )
 """Every deliberately imperfect file of the demo."""
 
+STALLED_PROJECT_2019 = "XM2019115"
+"""A 2019 district project 在建 with no investment from March to May (gate warning W2)."""
 LATE_FILE = "2014-03/ist/investment_signings.xlsx"
 LATE_AT = datetime(2014, 4, 8, 10, 23, 0, tzinfo=CST)
 REJECTED_FILE = "2014-05/lce/project_progress.xlsx"
@@ -413,6 +423,8 @@ class Project:
     """From this month the status is 竣工 (infrastructure) or 投产 (industry)."""
     yi_month: int | None = None
     """The month whose amount the submitter writes in 亿元 (`0.8亿元`)."""
+    stalled: bool = False
+    """在建 with no investment for three months running (a W2 warning)."""
 
     def ytd(self, month: int) -> int:
         return sum(self.monthly[:month])
@@ -711,6 +723,12 @@ def _projects_2019(ref: Reference, seed: int, old: list[Project]) -> list[Projec
                 start_month=start,
             )
         )
+    stalled = projects[-1]  # a district road project that stalls in spring (W2)
+    if stalled.code != STALLED_PROJECT_2019 or stalled.level != "区重点":
+        raise ValueError(f"demo: expected {STALLED_PROJECT_2019} last, got {stalled.code}")
+    stalled.category, stalled.responsible, stalled.town = "基础设施", "trn", None
+    stalled.name, stalled.start_month = "纬三路东延道路工程项目", 1
+    stalled.planned_start = _planned_start(2019, 1, rng)
     names = {p.name for p in projects}
     if len(names) != len(projects):
         for j, p in enumerate(projects):
@@ -768,6 +786,10 @@ def _projects_2019(ref: Reference, seed: int, old: list[Project]) -> list[Projec
     if delta:
         raise ValueError("demo: cannot round the April amount of the lwj project")
     target.yi_month = 4
+    # The stalled project: 在建, nothing invested March to May (a W2 warning).
+    stalled.monthly[5] += sum(stalled.monthly[2:5])
+    stalled.monthly[2:5] = [0, 0, 0]
+    stalled.stalled = True
     return projects
 
 

@@ -27,6 +27,7 @@ from zonewh.demo import (
     DEMO_MONTHS,
     LATE_FILE,
     REJECTED_FILE,
+    STALLED_PROJECT_2019,
     demo_files,
     write_demo,
 )
@@ -573,3 +574,18 @@ def test_the_rejected_file_has_its_errors_and_the_correction_does_not(
     for r in good.rows:
         expected = april[r["项目编号"]] + num(r["本月完成投资(万元)"])
         assert abs(expected - num(r["1-本月累计完成投资(万元)"])) < 1e-6
+
+
+def test_one_2019_project_stalls_in_spring(current) -> None:
+    rows = {
+        month: next(
+            r
+            for r in current[(month, "trn", "project_progress")].rows
+            if r["项目编号"] == STALLED_PROJECT_2019
+        )
+        for month in ("2019-03", "2019-04", "2019-05", "2019-06")
+    }
+    for month in ("2019-03", "2019-04", "2019-05"):
+        assert num(rows[month]["本月完成投资(万元)"]) == 0
+        assert rows[month]["项目状态"] == "在建"
+    assert num(rows["2019-06"]["本月完成投资(万元)"]) > 0
