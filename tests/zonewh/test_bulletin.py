@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from bulletin_fixture import build_published
 
-from zonewh.bulletin import BulletinError, write_bulletin
+from zonewh.bulletin import BulletinError, published_months, write_bulletin
 from zonewh.config import Paths
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -289,6 +289,9 @@ def test_signings_rewards_submissions(bulletin: tuple[Paths, list[Path], Page]) 
     by_unit = {r[0]: r for r in page.rows("submissions_by_unit")}
     assert by_unit["区卫计委"][1:] == ["2", "1", "1", "0", "0", "0"]
     assert by_unit["文苑街道"][4] == "1"
+    exceptions = {r[0]: r for r in page.rows("submissions_exceptions")}
+    assert exceptions["文苑街道"][3:5] == ["退回未重报", "2019-07-03 09:30"]  # CST
+    assert exceptions["区招商局"][3] == "逾期报送"
 
 
 def test_quality_section(bulletin: tuple[Paths, list[Path], Page]) -> None:
@@ -348,6 +351,7 @@ def test_excel_carries_the_same_figures(bulletin: tuple[Paths, list[Path], Page]
 
 
 def test_unpublished_month_and_missing_file(published: Paths) -> None:
+    assert published_months(published) == ["2019-05", "2019-06"]
     with pytest.raises(BulletinError, match="2019-07 is not published"):
         write_bulletin("2019-07", published)
     with pytest.raises(ValueError, match="YYYY-MM"):
@@ -355,6 +359,7 @@ def test_unpublished_month_and_missing_file(published: Paths) -> None:
     published.published.unlink()
     with pytest.raises(BulletinError, match="no published file"):
         write_bulletin("2019-06", published)
+    assert published_months(published) == []
 
 
 def test_page_references_nothing_outside(bulletin: tuple[Paths, list[Path], Page]) -> None:

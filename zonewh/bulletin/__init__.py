@@ -13,10 +13,10 @@ from pathlib import Path
 from ..config import CST, Paths
 from ..config import paths as default_paths
 from . import charts, sections
-from .data import BulletinData, BulletinError, load, parse_month
+from .data import BulletinData, BulletinError, load, parse_month, published_months
 from .render import render_html, write_excel, write_pdf
 
-__all__ = ["BulletinError", "build_sections", "write_bulletin"]
+__all__ = ["BulletinError", "build_sections", "published_months", "write_bulletin"]
 
 
 def build_sections(data: BulletinData) -> list[sections.Section]:

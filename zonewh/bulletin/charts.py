@@ -197,7 +197,8 @@ def campaign_ranking(data: BulletinData) -> Any:
         suffix = "前十名" if group == "village" else ""
         ax.set_title(f"{name}·{GROUP_LABELS.get(group, group)}{suffix}", fontsize=10)
         low = min(scores) if scores else 0
-        ax.set_xlim(max(0, low - 15), (max(scores) if scores else 100) + 12)
+        top = max([*scores, *(r["max_score"] or 0 for r in items)], default=100)
+        ax.set_xlim(max(0, low - 15), top + 12)
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(axis="x", labelsize=8)
     fig.tight_layout()

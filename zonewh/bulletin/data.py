@@ -128,6 +128,26 @@ def read_gate_warnings(reports: Path, month: dt.date) -> tuple[list[Row], Path |
     return warnings, latest
 
 
+def published_months(paths: Any = None) -> list[str]:
+    """Every month (`YYYY-MM`) with a successful publication in the published file, in order."""
+    from ..config import paths as default_paths
+
+    published = (paths or default_paths()).published
+    if not published.exists():
+        return []
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        if "marts.publication_log" not in _tables(con):
+            return []
+        rows = con.execute(
+            "select distinct strftime(month, '%Y-%m') as m from marts.publication_log "
+            "where published order by m"
+        ).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]
+
+
 def load(month: dt.date, published: Path, reports: Path) -> BulletinData:
     """Read the month's figures from the published file (opened read-only, closed at once)."""
     if not published.exists():

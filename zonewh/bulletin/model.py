@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..config import CST
+
 Kind = Literal["text", "int", "num", "yi", "wan", "pct", "pp", "date", "datetime"]
 
 DECIMALS: dict[str, int] = {"int": 0, "num": 2, "yi": 2, "wan": 1, "pct": 1, "pp": 1}
@@ -58,7 +60,11 @@ def fmt(value: Any, kind: Kind) -> str:
     if kind == "date":
         return f"{shown:%Y-%m-%d}" if isinstance(shown, dt.date) else str(shown)
     if kind == "datetime":
-        return f"{shown:%Y-%m-%d %H:%M}" if isinstance(shown, dt.datetime) else str(shown)
+        if not isinstance(shown, dt.datetime):
+            return str(shown)
+        if shown.tzinfo is not None:
+            shown = shown.astimezone(CST)
+        return f"{shown:%Y-%m-%d %H:%M}"
     return str(shown)
 
 

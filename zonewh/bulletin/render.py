@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 import xlsxwriter
 
+from ..config import CST
 from ..excel_safety import write_cell
 from .model import DECIMALS, Fig, Section, display_value, number_zh
 
@@ -104,7 +105,7 @@ def _excel_value(value: Any, kind: str) -> Any:
     if kind in DECIMALS:
         return display_value(value, kind)  # type: ignore[arg-type]
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None)
+        return value.astimezone(CST).replace(tzinfo=None)
     return value
 
 

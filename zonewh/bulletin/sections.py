@@ -855,6 +855,7 @@ def quality(data: BulletinData) -> Section:
             "项",
             "（不影响发布，请相关单位核实）。" if count else "。",
         ]
+        + ([] if data.gate_report or not count else ["质量报告未找到，明细从略。"])
     )
     s.paragraphs.append(
         [
