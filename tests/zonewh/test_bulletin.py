@@ -350,6 +350,18 @@ def test_excel_carries_the_same_figures(bulletin: tuple[Paths, list[Path], Page]
     assert "完成年度计划的50.4%" in first
 
 
+def test_a_month_with_little_data(published: Paths) -> None:
+    """2019-05: no project rows, no earlier growth to compare with; every section still there."""
+    files = write_bulletin("2019-05", published)
+    page = Page()
+    page.feed(files[0].read_text(encoding="utf-8"))
+    assert page.headings == SECTION_TITLES
+    html = files[0].read_text(encoding="utf-8")
+    assert "本月无重点项目数据" in html and "本次发布未修订以前月份数据" in html
+    assert page.figs["economy.fai.growth"] == "21.3%"
+    assert "六项重点工作督查" not in html or "季度考核末位" not in html
+
+
 def test_unpublished_month_and_missing_file(published: Paths) -> None:
     assert published_months(published) == ["2019-05", "2019-06"]
     with pytest.raises(BulletinError, match="2019-07 is not published"):

@@ -96,15 +96,17 @@ def indicator_growth(data: BulletinData) -> Any:
     growth = [r["yoy_growth_pct"] for r in rows]
     prev = [_previous_growth(data, r["indicator_code"], "") for r in rows]
     bars = ax.barh(names, growth, color="#b22222", height=0.55, label="本月同比增长")
-    ax.scatter(
-        [p if p is not None else float("nan") for p in prev],
-        names,
-        marker="|",
-        s=260,
-        color="#333333",
-        zorder=3,
-        label="上期增速",
-    )
+    known = [(p, n) for p, n in zip(prev, names) if not is_missing(p)]
+    if known:
+        ax.scatter(
+            [p for p, _ in known],
+            [n for _, n in known],
+            marker="|",
+            s=260,
+            color="#333333",
+            zorder=3,
+            label="上期增速",
+        )
     for bar, g in zip(bars, growth):
         ax.text(
             bar.get_width() + 0.3,
@@ -116,9 +118,15 @@ def indicator_growth(data: BulletinData) -> Any:
     ax.set_xlabel("同比增长（%）")
     ax.axvline(0, color="#666666", linewidth=0.8)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="lower right", frameon=False, fontsize=9)
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 0.5 / max(len(rows), 2)),
+        ncol=2,
+        frameon=False,
+        fontsize=9,
+    )
     ax.set_xlim(
-        min([0, *growth, *(p for p in prev if p is not None)]) - 1,
+        min([0, *growth, *(p for p, _ in known)]) - 1,
         max([1, *growth]) * 1.18 + 1,
     )
     return fig
