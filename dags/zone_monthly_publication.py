@@ -19,8 +19,6 @@ Every task that opens the working warehouse runs in pool `warehouse_writer` (1 s
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from airflow.sdk import CronDataIntervalTimetable, Param, PokeReturnValue, dag, task
 
 from zonewh import orchestration as orch
@@ -35,7 +33,7 @@ MONTH_EXPR = "ti.xcom_pull(task_ids='resolve_month')"
     start_date=orch.first_interval_start(),
     catchup=True,
     max_active_runs=1,
-    default_args={"retries": 1, "retry_delay": timedelta(minutes=2)},
+    default_args={"retries": 0},
     params={
         "month": Param(
             None,
@@ -96,14 +94,8 @@ def zone_monthly_publication():
 
     @task(pool=orch.WRITER_POOL)
     def dbt_build(month: str) -> dict:
-        """One `dbt build` of the month (seeds, models, tests) through dbtRunner; failing
-        tests are left to the gate, a dbt error (no nodes run) fails the task."""
-        from zonewh.warehouse import build
-
-        result = build([month])
-        if result.error:
-            raise RuntimeError(f"dbt build of {month} did not run: {result.error}")
-        return {**orch.report_summary(result), "summary": result.summary()}
+        """One `dbt build` of the month (seeds, models, tests) through dbtRunner."""
+        return orch.dbt_build_month(month)
 
     @task(pool=orch.WRITER_POOL, retries=0)
     def dbt_test(month: str) -> dict:

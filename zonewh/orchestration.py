@@ -240,6 +240,35 @@ def dbt_mode_for(context: Mapping[str, Any], has_cosmos: bool) -> str:
 # ---------------------------------------------------------------- dbt, gate and publish steps
 
 
+def release_dbt_duckdb() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open for the rest of the process.
+
+    dbt-duckdb caches one read-write database per process; a later step in the same process
+    (`dag.test()`, the cosmos dbtRunner mode) could then not open the warehouse read-only."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        if env is not None:
+            env.close()
+            DuckDBConnectionManager._ENV = None
+
+
+def dbt_build_month(month: str, home: Paths | None = None) -> dict[str, Any]:
+    """`dbt build` of one month; failing tests are left to the gate, a dbt error raises."""
+    from .warehouse import build
+
+    try:
+        result = build([month], home)
+    finally:
+        release_dbt_duckdb()
+    if result.error:
+        raise RuntimeError(f"dbt build of {month} did not run: {result.error}")
+    return {**report_summary(result), "summary": result.summary()}
+
+
 def dbt_test_month(month: str, home: Paths | None = None) -> dict[str, Any]:
     """`dbt test` of one month into the home's target folder, where the gate reads the results.
 
@@ -247,7 +276,10 @@ def dbt_test_month(month: str, home: Paths | None = None) -> dict[str, Any]:
     from .warehouse import run_dbt
 
     vars_yaml = "{" + ", ".join(f'{k}: "{v}"' for k, v in dbt_vars(month).items()) + "}"
-    ok, nodes, error = run_dbt(["test", "--vars", vars_yaml, "--quiet"], home)
+    try:
+        ok, nodes, error = run_dbt(["test", "--vars", vars_yaml, "--quiet"], home)
+    finally:
+        release_dbt_duckdb()
     statuses: dict[str, int] = {}
     for node in nodes:
         statuses[node.status] = statuses.get(node.status, 0) + 1
@@ -370,14 +402,14 @@ def send_email(note: Notification, conn_id: str = "smtp_default") -> bool:
     return True
 
 
-def _failed_tasks(context: Mapping[str, Any]) -> list[str]:
+def _task_states(context: Mapping[str, Any]) -> dict[str, str]:
+    """task_id → state of the run's task instances (empty when the context has no run)."""
     dag_run = context.get("dag_run")
     try:
-        tis = dag_run.get_task_instances(state=["failed", "upstream_failed"])  # type: ignore[union-attr]
-        return sorted(ti.task_id for ti in tis)
+        return {ti.task_id: str(ti.state) for ti in dag_run.get_task_instances()}  # type: ignore[union-attr]
     except Exception:  # noqa: BLE001 - a callback must never fail because of its context
         ti = context.get("ti") or context.get("task_instance")
-        return [ti.task_id] if ti is not None else []
+        return {ti.task_id: "failed"} if ti is not None else {}
 
 
 def _callback_note(context: Mapping[str, Any], event: str) -> Notification:
@@ -391,10 +423,15 @@ def _callback_note(context: Mapping[str, Any], event: str) -> Notification:
     home = paths()
     details: dict[str, Any] = {"reason": str(context.get("reason") or "")}
     if event == "run_failed":
-        details["failed_tasks"] = _failed_tasks(context)
+        states = _task_states(context)
+        failed = sorted(t for t, s in states.items() if s in ("failed", "upstream_failed"))
+        details["failed_tasks"] = failed
         if month:
-            details["gate_reports"] = str(home.reports / month)
-        message = f"{dag_id}: month {month} was NOT published; see {details['failed_tasks']}"
+            details["gate_reports"] = str(home.reports / month / "gate")
+        if states.get("publish") == "success":
+            message = f"{dag_id}: month {month} was published, but {failed} failed"
+        else:
+            message = f"{dag_id}: month {month} was NOT published; see {failed}"
     else:
         message = f"{dag_id}: month {month} completed"
         if month:

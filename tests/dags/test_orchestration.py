@@ -204,10 +204,15 @@ def test_failure_callback_names_month_failed_tasks_and_reports(home):
     @dataclass
     class _Ti:
         task_id: str
+        state: str
 
     class _FailedRun(_Run):
-        def get_task_instances(self, state=None):
-            return [_Ti("gate"), _Ti("publish")]
+        def get_task_instances(self):
+            return [
+                _Ti("ingest", "success"),
+                _Ti("gate", "failed"),
+                _Ti("publish", "upstream_failed"),
+            ]
 
     class _Dag:
         dag_id = "zone_monthly_publication"
@@ -222,7 +227,7 @@ def test_failure_callback_names_month_failed_tasks_and_reports(home):
     (note,) = orch.read_notifications()
     assert note["event"] == "run_failed" and note["month"] == "2014-12"
     assert note["details"]["failed_tasks"] == ["gate", "publish"]
-    assert note["details"]["gate_reports"] == str(home.reports / "2014-12")
+    assert note["details"]["gate_reports"] == str(home.reports / "2014-12" / "gate")
     assert "NOT published" in note["message"]
 
 
@@ -289,3 +294,20 @@ def test_gate_result_round_trips_through_its_report(home):
     assert orch.revised_from_gate(back) == ["2014-10"]
     with pytest.raises(ValueError, match="not a passing gate report for 2014-12"):
         orch.publish_month("2014-12", report_json)
+
+
+def test_failure_after_publication_says_the_month_was_published(home):
+    class _Ti:
+        def __init__(self, task_id: str, state: str) -> None:
+            self.task_id, self.state = task_id, state
+
+    class _Run:
+        conf = {"month": "2014-11"}
+
+        def get_task_instances(self):
+            return [_Ti("publish", "success"), _Ti("bulletin", "failed")]
+
+    orch.on_run_failure({"dag_id": "zone_monthly_publication", "run_id": "r", "dag_run": _Run()})
+    (note,) = orch.read_notifications()
+    assert note["details"]["failed_tasks"] == ["bulletin"]
+    assert note["message"].endswith("was published, but ['bulletin'] failed")
