@@ -302,7 +302,8 @@ def test_failure_after_publication_says_the_month_was_published(home):
             self.task_id, self.state = task_id, state
 
     class _Run:
-        conf = {"month": "2014-11"}
+        def __init__(self) -> None:
+            self.conf = {"month": "2014-11"}
 
         def get_task_instances(self):
             return [_Ti("publish", "success"), _Ti("bulletin", "failed")]
