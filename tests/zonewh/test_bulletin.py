@@ -16,6 +16,7 @@ import pytest
 from bulletin_fixture import build_published
 
 from zonewh.bulletin import BulletinError, published_months, write_bulletin
+from zonewh.bulletin.charts import cjk_font
 from zonewh.config import Paths
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -155,6 +156,8 @@ def test_files_and_sections(bulletin: tuple[Paths, list[Path], Page]) -> None:
     assert "焦作城乡一体化示范区2019年6月份重点工作月度通报" in html
     assert page.headings == SECTION_TITLES
     assert html.count("<svg") >= 3
+    assert "<text" not in html  # chart text drawn as paths: no font needed to view them
+    assert cjk_font() is not None, "install a CJK font (fonts-noto-cjk) for the charts"
     assert not list(out.glob("*.part"))
 
 

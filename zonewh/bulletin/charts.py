@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 from .data import BulletinData
@@ -22,19 +23,33 @@ CJK_FAMILIES = (
 )
 
 
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
+FONT_FILES = ("NotoSansCJK*", "NotoSerifCJK*", "wqy-*", "DroidSansFallback*", "SourceHanSans*")
+
+
 @functools.cache
 def cjk_font() -> str | None:
-    """The first installed font family that has Chinese glyphs, or None."""
+    """The first installed font family that has Chinese glyphs, or None.
+
+    Fonts installed after matplotlib built its font cache are found on disk and added.
+    """
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in installed:
-            return family
-    for f in font_manager.fontManager.ttflist:
-        if "CJK" in f.name or "Hei" in f.name or "Song" in f.name:
-            return f.name
-    return None
+    def known() -> str | None:
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        return next((family for family in CJK_FAMILIES if family in installed), None)
+
+    family = known()
+    if family:
+        return family
+    for folder in FONT_DIRS:
+        for pattern in FONT_FILES:
+            for path in sorted(folder.rglob(pattern)) if folder.is_dir() else ():
+                try:
+                    font_manager.fontManager.addfont(str(path))
+                except (OSError, RuntimeError, ValueError):
+                    continue
+    return known()
 
 
 def _figure(width: float, height: float) -> Any:
