@@ -41,7 +41,7 @@ GATE_REPORT = {
             "message": "固定资产投资增速较上月变动超过15个百分点",
             "examples": [{"indicator_code": "fai"}],
         },
-        {"code": "W4", "name": "late_submission", "message": "逾期报送", "examples": []},
+        {"code": "W4", "name": "late_submission", "message": "逾期报送<script>x</script>"},
         '=HYPERLINK("x")',
     ],
 }
@@ -303,6 +303,8 @@ def test_quality_section(bulletin: tuple[Paths, list[Path], Page]) -> None:
     assert [w[0] for w in warnings] == ["W1", "W4", ""]  # the passing attempt's, not W9
     assert warnings[0][3] == "1"
     assert page.figs["quality.warnings"] == "3"
+    assert warnings[1][2] == "逾期报送<script>x</script>"  # shown as text, escaped in the page
+    assert "逾期报送&lt;script&gt;" in bulletin[1][0].read_text(encoding="utf-8")
     assert page.rows("quality_revisions") == [["2019-05"]]
 
 
