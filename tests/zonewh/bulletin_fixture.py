@@ -344,6 +344,14 @@ def _campaign_rows(con: duckdb.DuckDBPyConnection, rng: random.Random) -> tuple[
                             "美丽乡村月度考核行政村前十名奖励",
                         )
                     )
+            if campaign == "scsc":  # red and black lists: rows without money
+                last = max(ranks.values())
+                for code, rank in sorted(ranks.items()):
+                    if rank in (1, last):
+                        colour = "red" if rank == 1 else "black"
+                        rewards.append(
+                            (month, "scsc", code, f"scsc_{group}_{colour}", 0.0, "四城联创红黑榜")
+                        )
             previous[(campaign, group)] = ranks
     return scores, rewards
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -17,6 +18,8 @@ from bulletin_fixture import build_published
 
 from zonewh.bulletin import BulletinError, published_months, write_bulletin
 from zonewh.bulletin.charts import cjk_font
+from zonewh.bulletin.data import load
+from zonewh.bulletin.sections import _lists
 from zonewh.config import Paths
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -278,6 +281,7 @@ def test_signings_rewards_submissions(bulletin: tuple[Paths, list[Path], Page]) 
     lists = page.rows("campaign_lists")
     assert {r[2] for r in lists} == {"红榜", "黑榜"}
     assert {r[1] for r in lists} == {"乡镇（街道）", "区直部门"}
+    assert not [r for r in page.rows("rewards") if r[1] == "四城联创"]  # lists carry no money
     assert page.rows("campaign_quarter_last")  # June closes a quarter: zdgz names its last
 
     statuses = dict(
@@ -295,6 +299,18 @@ def test_signings_rewards_submissions(bulletin: tuple[Paths, list[Path], Page]) 
     exceptions = {r[0]: r for r in page.rows("submissions_exceptions")}
     assert exceptions["文苑街道"][3:5] == ["退回未重报", "2019-07-03 09:30"]  # CST
     assert exceptions["区招商局"][3] == "逾期报送"
+
+
+def test_lists_from_rewards_agree_with_ranks(bulletin: tuple[Paths, list[Path], Page]) -> None:
+    """The red/black lists come from campaign_rewards; computed from ranks they are the same."""
+    p, _, page = bulletin
+    data = load(dt.date(2019, 6, 1), p.published, p.reports)
+    month_scores = [r for r in data.scores if r["month"] == data.month]
+    from_rewards = _lists(data, month_scores)
+    assert from_rewards == [[c if c is not None else "" for c in r] for r in from_rewards]
+    data.rewards = [r for r in data.rewards if not r["rule_code"].startswith("scsc_")]
+    assert sorted(_lists(data, month_scores)) == sorted(from_rewards)
+    assert len(from_rewards) == len(page.rows("campaign_lists")) == 4
 
 
 def test_quality_section(bulletin: tuple[Paths, list[Path], Page]) -> None:

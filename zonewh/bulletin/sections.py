@@ -501,8 +501,31 @@ def signings(data: BulletinData) -> Section:
 
 
 def _lists(data: BulletinData, month_scores: list[Row]) -> list[list[Any]]:
-    """Red and black lists: the rules naming a list, applied to the month's ranks."""
+    """Red and black lists: the month's rows of list rules in campaign_rewards, or (when the
+    rewards carry none) the rules naming a list applied to the month's ranks."""
     out = []
+    list_rules = {r["rule_code"]: r for r in data.reward_rules if r.get("list_name")}
+    scored = {(r["campaign_code"], r["unit_code"]): r for r in month_scores}
+    for r in data.rewards:
+        rule = list_rules.get(r["rule_code"])
+        if r["month"] != data.month or rule is None or rule.get("period") != "monthly":
+            continue
+        score = scored.get((r["campaign_code"], r["unit_code"]), {})
+        campaign = data.campaigns.get(r["campaign_code"], {}).get(
+            "campaign_name", r["campaign_code"]
+        )
+        out.append(
+            [
+                campaign,
+                GROUP_LABELS.get(rule["unit_group"], rule["unit_group"]),
+                LIST_LABELS.get(rule["list_name"], rule["list_name"]),
+                data.unit(r["unit_code"]),
+                score.get("total_score"),
+                score.get("rank"),
+            ]
+        )
+    if out:
+        return sorted(out, key=lambda x: (x[0], x[1], x[2] != "红榜", x[5] or 0))
     for rule in data.reward_rules:
         name = rule.get("list_name")
         if not name or rule.get("period") != "monthly":
@@ -707,7 +730,8 @@ def _rewards(data: BulletinData, s: Section) -> None:
             "。",
         ]
     )
-    units = sorted({r["unit_code"] for r in data.rewards})
+    cash = [r for r in data.rewards if r["amount_wan"]]  # list rules carry no money
+    units = sorted({r["unit_code"] for r in cash})
     t = Table(
         "rewards",
         "奖惩兑现（万元，罚款为负）",
@@ -720,10 +744,8 @@ def _rewards(data: BulletinData, s: Section) -> None:
     )
     lines = []
     for unit in units:
-        for code in sorted({r["campaign_code"] for r in data.rewards if r["unit_code"] == unit}):
-            mine = [
-                r for r in data.rewards if r["unit_code"] == unit and r["campaign_code"] == code
-            ]
+        for code in sorted({r["campaign_code"] for r in cash if r["unit_code"] == unit}):
+            mine = [r for r in cash if r["unit_code"] == unit and r["campaign_code"] == code]
             month_sum = sum(r["amount_wan"] for r in mine if r["month"] == data.month)
             year_sum = sum(r["amount_wan"] for r in mine)
             name = data.campaigns.get(code, {}).get("campaign_name", code)
