@@ -108,8 +108,7 @@ def load_file(
             lineage = ", ".join("?" for _ in LINEAGE_COLUMNS[:-1])
             cols = ", ".join(f.code for f in form.fields)
             con.execute(
-                f"insert into raw.{form.code} select {lineage}, _row, {cols} "
-                f"from {rows_table} order by _row",
+                f"insert into raw.{form.code} select {lineage}, _row, {cols} from {rows_table}",
                 [
                     record.submission_id,
                     record.file_path,

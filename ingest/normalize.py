@@ -18,24 +18,35 @@ from .forms import MONEY_UNITS_WAN
 
 FULL_WIDTH = "０１２３４５６７８９．，－＋％／："
 HALF_WIDTH = "0123456789.,-+%/:"
-DASHES = ("-", "—", "--", "——", "–", "/", "－")
+DASHES = ("-", "—", "--", "——", "–", "/", "－", "－－")
 EXCEL_EPOCH = date(1899, 12, 30)
 SERIAL_MIN, SERIAL_MAX = 10_000, 99_999
 """Excel serial numbers accepted as dates (1927-05-18 .. 2173-10-14)."""
 
 _NUM_RE = r"^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(%|亿元|万元|元)?$"
-_DATE_RE = (
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-)
+_DATE_RE = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _COMPACT_RE = r"^(\d{4})(\d{2})(\d{2})$"
 _SERIAL_RE = r"^(\d{5})(?:\.\d+)?$"
 
+WHITESPACE = " \t\r\n\f\u3000\u00a0"
+"""Characters trimmed from both ends of a cell (ASCII blanks, ideographic and no-break space)."""
+
+_WS_CLASS = "[\\s\u3000\u00a0]"
+_EDGE_WS = f"^{_WS_CLASS}|{_WS_CLASS}$"
+_DASHES_SQL = ", ".join(f"'{d}'" for d in ("", *DASHES))
+
 MACROS = f"""
+create or replace temp macro zw_trim(s) as
+    case
+        when regexp_matches(s, '{_EDGE_WS}')
+            then regexp_replace(s, '^{_WS_CLASS}+|{_WS_CLASS}+$', '', 'g')
+        else cast(s as varchar)
+    end;
+create or replace temp macro zw_is_blank_trimmed(t) as coalesce(t in ({_DASHES_SQL}), true);
+create or replace temp macro zw_is_blank(s) as zw_is_blank_trimmed(zw_trim(s));
 create or replace temp macro zw_clean(s) as
-    nullif(regexp_replace(translate(trim(cast(s as varchar)), '{FULL_WIDTH}', '{HALF_WIDTH}'),
+    nullif(regexp_replace(translate(zw_trim(s), '{FULL_WIDTH}', '{HALF_WIDTH}'),
         '[,\\s\u3000]', '', 'g'), '');
-create or replace temp macro zw_is_blank(s) as
-    coalesce(zw_clean(s) in ({", ".join(f"'{d}'" for d in DASHES)}), true);
 create or replace temp macro zw_number_parts(p, unit_wan) as
     case
         when p.n = '' then null
@@ -45,31 +56,45 @@ create or replace temp macro zw_number_parts(p, unit_wan) as
         when p.s = '元' then try_cast(p.n as double) * 0.0001 / unit_wan
         else try_cast(p.n as double)
     end;
+create or replace temp macro zw_number_slow(t, unit_wan) as
+    zw_number_parts(regexp_extract(zw_clean(t), '{_NUM_RE}', ['n', 's']), unit_wan);
+create or replace temp macro zw_number_trimmed(t, unit_wan) as
+    case
+        when isfinite(try_cast(t as double)) then try_cast(t as double)
+        else zw_number_slow(t, unit_wan)
+    end;
 create or replace temp macro zw_number(s, unit_wan) as
-    case when zw_is_blank(s) then null
-    else zw_number_parts(regexp_extract(zw_clean(s), '{_NUM_RE}', ['n', 's']), unit_wan) end;
-create or replace temp macro zw_integer(s) as
-    case when zw_number(s, null) = round(zw_number(s, null))
-        and abs(zw_number(s, null)) < 9.0e15
-    then cast(zw_number(s, null) as bigint) end;
+    case when zw_is_blank(s) then null else zw_number_trimmed(zw_trim(s), unit_wan) end;
+create or replace temp macro zw_integer_of(n) as
+    case when n = round(n) and abs(n) < 9.0e15 then cast(n as bigint) end;
+create or replace temp macro zw_integer(s) as zw_integer_of(zw_number(s, null));
 create or replace temp macro zw_date_text(s) as
     regexp_replace(regexp_replace(replace(replace(
-        translate(trim(cast(s as varchar)), '{FULL_WIDTH}', '{HALF_WIDTH}'),
+        translate(zw_trim(s), '{FULL_WIDTH}', '{HALF_WIDTH}'),
         '年', '-'), '月', '-'), '日', ''), '[/.]', '-', 'g');
 create or replace temp macro zw_date_parts(p) as
     try_cast(try_strptime(p.y || '-' || p.m || '-' || p.d, '%Y-%m-%d') as date);
-create or replace temp macro zw_date(s) as
+create or replace temp macro zw_date_slow(t) as
     case
-        when zw_is_blank(s) then null
-        when regexp_full_match(zw_date_text(s), '{_DATE_RE}')
-            then zw_date_parts(regexp_extract(zw_date_text(s), '{_DATE_RE}', ['y', 'm', 'd']))
-        when regexp_full_match(zw_date_text(s), '{_COMPACT_RE}')
-            then zw_date_parts(regexp_extract(zw_date_text(s), '{_COMPACT_RE}', ['y', 'm', 'd']))
-        when regexp_full_match(zw_clean(s), '{_SERIAL_RE}')
+        when regexp_full_match(zw_date_text(t), '{_DATE_RE}')
+            then zw_date_parts(regexp_extract(zw_date_text(t), '{_DATE_RE}', ['y', 'm', 'd']))
+        when regexp_full_match(zw_date_text(t), '{_COMPACT_RE}')
+            then zw_date_parts(regexp_extract(zw_date_text(t), '{_COMPACT_RE}', ['y', 'm', 'd']))
+        when regexp_full_match(zw_clean(t), '{_SERIAL_RE}')
             then cast(date '1899-12-30'
-                + cast(floor(cast(zw_clean(s) as double)) as integer) as date)
+                + cast(floor(cast(zw_clean(t) as double)) as integer) as date)
     end;
-create or replace temp macro zw_text(s) as nullif(trim(cast(s as varchar)), '');
+create or replace temp macro zw_date_trimmed(t) as
+    case
+        when regexp_full_match(t, '\\d{{4}}-\\d{{2}}-\\d{{2}}( 00:00:00)?')
+            then coalesce(try_cast(try_strptime(left(t, 10), '%Y-%m-%d') as date),
+                zw_date_slow(t))
+        else zw_date_slow(t)
+    end;
+create or replace temp macro zw_date(s) as
+    case when zw_is_blank(s) then null else zw_date_trimmed(zw_trim(s)) end;
+create or replace temp macro zw_text(s) as
+    case when zw_is_blank(s) then null else zw_trim(s) end;
 """
 
 
@@ -86,21 +111,26 @@ def money_wan(unit: str | None) -> float | None:
 def _clean(s: str | None) -> str | None:
     if s is None:
         return None
-    t = str(s).strip().translate(str.maketrans(FULL_WIDTH, HALF_WIDTH))
+    t = str(s).strip(WHITESPACE).translate(str.maketrans(FULL_WIDTH, HALF_WIDTH))
     t = re.sub(r"[,\s\u3000]", "", t)
     return t or None
 
 
 def is_blank(s: str | None) -> bool:
     """Empty, whitespace or a dash: the submitter's "none"."""
-    c = _clean(s)
-    return c is None or c in DASHES
+    return s is None or str(s).strip(WHITESPACE) in ("", *DASHES)
 
 
 def parse_number(s: str | None, unit_wan: float | None = None) -> float | None:
     """Python twin of `zw_number`: a number in the header's money unit, or None."""
     if is_blank(s):
         return None
+    try:
+        fast = float(str(s).strip(WHITESPACE))
+    except ValueError:
+        fast = math.nan
+    if math.isfinite(fast):
+        return fast
     m = re.fullmatch(_NUM_RE[1:-1], _clean(s) or "")
     if not m:
         return None
@@ -121,7 +151,7 @@ def parse_integer(s: str | None) -> int | None:
 
 
 def _date_text(s: str) -> str:
-    t = str(s).strip().translate(str.maketrans(FULL_WIDTH, HALF_WIDTH))
+    t = str(s).strip(WHITESPACE).translate(str.maketrans(FULL_WIDTH, HALF_WIDTH))
     t = t.replace("年", "-").replace("月", "-").replace("日", "")
     return re.sub(r"[/.]", "-", t)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import fastexcel
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -32,6 +33,10 @@ FOOTER_RE = (
     r"|联系电话|填报日期|报送日期|注[:：]|说明[:：])"
 )
 """A row whose first non-empty cell matches this is a footer, not data."""
+
+
+BLANK_RE = r"^[\s\x{3000}\x{a0}]*$"
+"""A cell holding only whitespace (RE2 syntax)."""
 
 
 @dataclass
@@ -54,6 +59,17 @@ class SheetData:
     @property
     def num_rows(self) -> int:
         return self.table.num_rows
+
+
+def _int_array(values: np.ndarray) -> pa.Array:
+    """An int64 Arrow array over a numpy buffer (no pandas import, unlike `pa.array`)."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+def int_range(start: int, n: int) -> pa.Array:
+    """start, start + 1, … (n values) as int64."""
+    return _int_array(np.arange(start, start + n, dtype=np.int64))
 
 
 def clean_header(text: object) -> str:
@@ -143,9 +159,7 @@ def _map_columns(
     return positions, found, extra, [f.header for f in missing]
 
 
-def _shape(
-    data: pa.Table, rows: pa.Array, positions: dict[str, int], form: Form
-) -> pa.Table:
+def _shape(data: pa.Table, rows: pa.Array, positions: dict[str, int], form: Form) -> pa.Table:
     """Columns by field code (null where absent) plus `_row`; blank and footer rows dropped."""
     n = data.num_rows
     names = data.column_names
@@ -163,12 +177,13 @@ def _shape(
         return table
     texts = [data.column(j) for j in range(len(names))]
     texts = [t if t.type == pa.string() else pc.cast(t, pa.string()) for t in texts]
-    trimmed = [pc.if_else(pc.equal(pc.utf8_trim_whitespace(t), ""), None, t) for t in texts]
-    first = pc.coalesce(*trimmed) if trimmed else pa.nulls(n, pa.string())
-    keep = pc.and_(
-        pc.is_valid(first),
-        pc.invert(pc.fill_null(pc.match_substring_regex(first, FOOTER_RE), False)),
-    )
+    first = pc.coalesce(*texts) if texts else pa.nulls(n, pa.string())
+    if pc.any(pc.match_substring_regex(first, BLANK_RE)).as_py():
+        nulls = pa.nulls(n, pa.string())
+        trimmed = [pc.if_else(pc.match_substring_regex(t, BLANK_RE), nulls, t) for t in texts]
+        first = pc.coalesce(*trimmed)
+    # kleene logic: a null first cell gives false, never null (no Python scalars: pandas-free)
+    keep = pc.and_not_kleene(pc.is_valid(first), pc.match_substring_regex(first, FOOTER_RE))
     return table.filter(keep)
 
 
@@ -266,7 +281,7 @@ def _read_xlsx(path: Path, form: Form) -> SheetData:
     positions, found, extra, missing = _map_columns(head_rows[h], form, sheet_name, header_row)
     body = data.slice(h + 1)
     _check_rows(body.num_rows, path, sheet_name)
-    rows = pa.array(range(header_row + 1, header_row + 1 + body.num_rows), pa.int64())
+    rows = int_range(header_row + 1, body.num_rows)
     table = _shape(body, rows, positions, form)
     return SheetData(sheet_name, header_row, found, table, extra, missing)
 
@@ -357,11 +372,14 @@ def _csv_line_numbers(text: str, header_line: int, n: int) -> pa.Array:
     for _ in range(header_line):
         nl = text.find("\n", body_start)
         body_start = len(text) if nl < 0 else nl + 1
+    blank = (
+        text.find("\n\n", body_start) >= 0
+        or text.find("\n\r\n", body_start) >= 0
+        or text.startswith(("\n", "\r\n"), body_start)
+    )
+    if not blank:
+        return int_range(header_line + 1, n)
     body = text[body_start:]
-    if "\n\n" not in body and "\n\r\n" not in body and not body.startswith(("\n", "\r\n")):
-        return pa.array(range(header_line + 1, header_line + 1 + n), pa.int64())
-    numbers = [
-        header_line + 1 + i for i, line in enumerate(body.split("\n")) if line.strip("\r")
-    ]
+    numbers = [header_line + 1 + i for i, line in enumerate(body.split("\n")) if line.strip("\r")]
     numbers = numbers[:n] + list(range(len(numbers), n))
-    return pa.array(numbers[:n], pa.int64())
+    return _int_array(np.array(numbers[:n], dtype=np.int64))

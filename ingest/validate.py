@@ -69,16 +69,21 @@ def _q(s: str) -> str:
 
 
 def typed_expr(f: Field, source: str | None = None) -> str:
-    """The SQL expression normalising text column `source` (default the field code)."""
-    c = source or f.code
+    """SQL normalising the trimmed, non-blank text `tr_<code>` (blank flag `b_<code>`)."""
+    c = source or f"tr_{f.code}"
+    b = f"zw_is_blank_trimmed(tr_{f.code})" if source is None else f"zw_is_blank({source})"
+    if source is not None:
+        c = f"zw_trim({source})"
     if f.type == "number":
         wan = money_wan(f.money_unit)
-        return f"zw_number({c}, {'null' if wan is None else repr(wan)})"
-    if f.type == "integer":
-        return f"zw_integer({c})"
-    if f.type == "date":
-        return f"zw_date({c})"
-    return f"case when zw_is_blank({c}) then null else trim({c}) end"
+        body = f"zw_number_trimmed({c}, {'null' if wan is None else repr(wan)})"
+    elif f.type == "integer":
+        body = f"zw_integer_of(zw_number_trimmed({c}, null))"
+    elif f.type == "date":
+        body = f"zw_date_trimmed({c})"
+    else:
+        body = c
+    return f"case when {b} then null else {body} end"
 
 
 # ---------------------------------------------------------------- problems table
@@ -374,7 +379,7 @@ def r_ytd_required_for_flow(ctx: Context, f: Field) -> str:
             'a flow indicator needs its year-to-date value'
         from _zw_n as n
         inner join _zw_ind as i using (indicator_code)
-        where i.kind = 'flow' and not i.is_value_optional and zw_is_blank(n.t_value_ytd)
+        where i.kind = 'flow' and not i.is_value_optional and n.b_value_ytd
     """
 
 
@@ -384,7 +389,7 @@ def r_growth_required(ctx: Context, f: Field) -> str:
             'this indicator needs its year-on-year growth'
         from _zw_n as n
         inner join _zw_ind as i using (indicator_code)
-        where i.growth_basis <> 'none' and zw_is_blank(n.t_yoy_growth_pct)
+        where i.growth_basis <> 'none' and n.b_yoy_growth_pct
     """
 
 
@@ -572,7 +577,7 @@ def r_resolved_on_when_resolved(ctx: Context, f: Field) -> str:
         select _row, t_resolved_on, '办理状态为“已解决”时必须填写解决日期',
             'a resolved issue (已解决) needs its resolution date'
         from _zw_n
-        where status = '已解决' and zw_is_blank(t_resolved_on)
+        where status = '已解决' and b_resolved_on
     """
 
 
@@ -848,7 +853,7 @@ def _generic(con: duckdb.DuckDBPyConnection, form: Form, ctx: Context) -> None:
                 f.header,
                 ctx.sheet,
                 f"select _row, t_{c}, '应为{what[0]}{unit}', 'expected {what[1]}' "
-                f"from _zw_n where not zw_is_blank(t_{c}) and {c} is null",
+                f"from _zw_n where not b_{c} and {c} is null",
             )
         if f.required:
             _add(
@@ -857,7 +862,7 @@ def _generic(con: duckdb.DuckDBPyConnection, form: Form, ctx: Context) -> None:
                 f.header,
                 ctx.sheet,
                 f"select _row, null, '必填，不能为空', 'required, must not be empty' "
-                f"from _zw_n where zw_is_blank(t_{c})",
+                f"from _zw_n where b_{c}",
             )
         if f.enum:
             allowed = ", ".join(_q(e) for e in f.enum)
@@ -924,18 +929,22 @@ def _file_level(
 
 
 def normalise(con: duckdb.DuckDBPyConnection, data: SheetData, form: Form) -> None:
-    """Create `_zw_n`: `_row`, then for each field its text `t_<code>` and typed `<code>`."""
+    """Create `_zw_n`: `_row`, then for each field its text `t_<code>`, its blank flag
+    `b_<code>` (empty or a dash) and its typed value `<code>`."""
     install_macros(con)
     con.register("_zw_in", data.table)
-    cols = ["_row"]
-    for f in form.fields:
-        cols.append(f"{f.code} as t_{f.code}")
-        cols.append(f"{typed_expr(f)} as {f.code}")
+    trimmed = ", ".join(f"zw_trim({f.code}) as tr_{f.code}" for f in form.fields)
     con.execute(
-        "create or replace temp table _zw_n as select "
-        + ", ".join(cols)
-        + " from _zw_in order by _row"
+        "create or replace temp table _zw_s as select _row, "
+        + ", ".join(f"{f.code} as t_{f.code}" for f in form.fields)
+        + f", {trimmed} from _zw_in"
     )
+    outer = ["_row"]
+    for f in form.fields:
+        c = f.code
+        outer += [f"t_{c}", f"zw_is_blank_trimmed(tr_{c}) as b_{c}", f"{typed_expr(f)} as {c}"]
+    con.execute(f"create or replace temp table _zw_n as select {', '.join(outer)} from _zw_s")
+    con.execute("drop table _zw_s")
     con.unregister("_zw_in")
 
 
