@@ -562,7 +562,8 @@ def _lists(data: BulletinData, month_scores: list[Row]) -> list[list[Any]]:
 
 
 def _quarter_last(data: BulletinData) -> list[list[Any]]:
-    """Campaigns ranked by quarter (a `quarterly` rule): the last of the quarter's total."""
+    """Campaigns ranked by quarter (a `quarterly` rank_last rule): the unit campaign_rewards
+    names for the quarter, else the lowest of the quarter's summed scores."""
     if data.month.month % 3:
         return []
     first = dt.date(data.month.year, data.month.month - 2, 1)
@@ -580,13 +581,18 @@ def _quarter_last(data: BulletinData) -> list[list[Any]]:
                 totals[r["unit_code"]] += r["total_score"] or 0
         if not totals:
             continue
-        low = min(totals.values())
         campaign = data.campaigns.get(rule["campaign_code"], {}).get(
             "campaign_name", rule["campaign_code"]
         )
-        for unit, total in sorted(totals.items()):
-            if total == low:
-                out.append([campaign, data.unit(unit), total])
+        named = {
+            r["unit_code"]
+            for r in data.rewards
+            if r["month"] == data.month and r["rule_code"] == rule["rule_code"]
+        }
+        if not named:  # rewards without the quarterly rows: the lowest quarter total
+            low = min(totals.values())
+            named = {u for u, t in totals.items() if t == low}
+        out += [[campaign, data.unit(u), totals.get(u)] for u in sorted(named)]
     return out
 
 
