@@ -11,6 +11,8 @@ last month given); the gate's data tests check the same months.
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import os
 import re
 import time
@@ -166,6 +168,37 @@ def _ensure_raw_schema(p: Paths) -> None:
         ensure_schema(con)
 
 
+def seeds_fingerprint() -> str:
+    """A hash of the reference data dbt seeds (CSVs, their yml, the project config)."""
+    h = hashlib.sha256()
+    seeds = DBT_PROJECT_DIR / "seeds"
+    for f in sorted(
+        [*seeds.glob("*.csv"), *seeds.glob("*.yml"), DBT_PROJECT_DIR / "dbt_project.yml"]
+    ):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _fingerprint_file(p: Paths) -> Path:
+    return target_dir(p) / "seeds.sha256"
+
+
+def seeds_loaded(p: Paths) -> bool:
+    """True when the warehouse holds the reference tables of the current seed files."""
+    import duckdb
+
+    f = _fingerprint_file(p)
+    if not p.warehouse.exists() or not f.exists() or f.read_text().strip() != seeds_fingerprint():
+        return False
+    expected = len(list((DBT_PROJECT_DIR / "seeds").glob("*.csv")))
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        (found,) = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'reference'"
+        ).fetchone()
+    return found >= expected
+
+
 def _node_result(result: Any) -> NodeResult:
     node = result.node
     resource_type = str(getattr(node, "resource_type", "")).rsplit(".", 1)[-1].lower()
@@ -189,14 +222,34 @@ def _node_result(result: Any) -> NodeResult:
     )
 
 
-def run_dbt(args: list[str], paths: Paths | None = None) -> tuple[bool, list[NodeResult], str | None]:
+def _release_warehouse() -> None:
+    """Close the DuckDB database dbt-duckdb keeps open in this process after a run, so the
+    gate, publish or another process can open the warehouse (DuckDB: one writer per file)."""
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:  # pragma: no cover - dbt-duckdb is a dependency
+        return
+    with DuckDBConnectionManager._LOCK:
+        env = DuckDBConnectionManager._ENV
+        DuckDBConnectionManager._ENV = None
+    if env is not None:
+        env.close()
+    gc.collect()
+
+
+def run_dbt(
+    args: list[str], paths: Paths | None = None
+) -> tuple[bool, list[NodeResult], str | None]:
     """Invoke dbt in-process with this home's warehouse and target folder.
     Returns (success, node results, dbt's own error message or None)."""
     from dbt.cli.main import dbtRunner
 
     p = paths or default_paths()
     with _warehouse_env(p):
-        res = dbtRunner().invoke([*args, *_common_args(p)])
+        try:
+            res = dbtRunner().invoke([*args, *_common_args(p)])
+        finally:
+            _release_warehouse()
     nodes: list[NodeResult] = []
     results = getattr(res.result, "results", None) or []
     for r in results:
@@ -216,8 +269,12 @@ def build(
     """`dbt build` of the months (seeds, models, unit tests and the gate's data tests).
 
     `months`: 'YYYY-MM' strings; the range first..last is rebuilt (empty = every month).
-    `select`: a dbt selector (`--select`); seeds are then loaded first by `dbt seed`.
+    `select`: a dbt selector (`--select`, default every model and test); intermediate models
+    are views that bake the month vars in, so select their upstream too
+    (`+economic_indicators+`).
     `full_refresh`: rebuild the marts from scratch (publication_log is never dropped).
+    Seeds (and their tests) run only when the reference files changed since the last
+    successful seeding of this warehouse (`seeds_loaded`).
     """
     p = paths or default_paths()
     dbt_vars = month_vars(months)
@@ -228,13 +285,19 @@ def build(
     started = time.perf_counter()
     nodes: list[NodeResult] = []
     ok, error = True, None
-    if select:
-        ok, seeded, error = run_dbt(["seed", *common], p)
+    fingerprint = seeds_fingerprint()
+    if not seeds_loaded(p):
+        # reference data changed (or a new warehouse): seed it and run its own tests
+        ok, seeded, error = run_dbt(
+            ["build", *common, "--select", "path:seeds", "--indirect-selection", "cautious"], p
+        )
         nodes += seeded
+        if ok:
+            _fingerprint_file(p).write_text(fingerprint)
     if ok:
-        args = ["build", *common]
-        if select:
-            args += ["--select", select]
+        # models, their tests, unit tests and the gate's singular tests; not the seeds
+        # (excluding seeds would also drop every test that reads a reference table)
+        args = ["build", *common, "--select", select or "path:models path:tests"]
         if full_refresh:
             args.append("--full-refresh")
         ok, built, error = run_dbt(args, p)

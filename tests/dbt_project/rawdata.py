@@ -86,9 +86,22 @@ class RawWriter:
             "insert into raw.submissions values "
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                sid, f"{month}/{unit}/{form}.xlsx", f"{form}.xlsx", hashlib.sha256(sid.encode()).hexdigest(),
-                1000, unit, form, first, version, submitted, ingested, status, errors,
-                warnings, len(rows) if accepted else 0, f"receipts/{sid}.json",
+                sid,
+                f"{month}/{unit}/{form}.xlsx",
+                f"{form}.xlsx",
+                hashlib.sha256(sid.encode()).hexdigest(),
+                1000,
+                unit,
+                form,
+                first,
+                version,
+                submitted,
+                ingested,
+                status,
+                errors,
+                warnings,
+                len(rows) if accepted else 0,
+                f"receipts/{sid}.json",
                 None if accepted else f"quarantine/{sid}.xlsx",
                 f"archive/{sid}.xlsx" if accepted else None,
                 None if accepted else "第3行 得分 超出最高分",
@@ -104,8 +117,16 @@ class RawWriter:
             unknown = set(row) - set(fields)
             assert not unknown, f"{form}: unknown fields {unknown}"
             values = [
-                sid, f"{month}/{unit}/{form}.xlsx", "0" * 64, unit, form, first, version,
-                submitted, ingested, i + 2,
+                sid,
+                f"{month}/{unit}/{form}.xlsx",
+                "0" * 64,
+                unit,
+                form,
+                first,
+                version,
+                submitted,
+                ingested,
+                i + 2,
             ] + [row.get(c) for c in fields]
             self.con.execute(f"insert into raw.{form} values ({placeholders})", values)
         return sid
@@ -114,20 +135,45 @@ class RawWriter:
 def plan_rows() -> list[dict[str, Any]]:
     """The 2014 key-project plan (money in 亿元)."""
     return [
-        dict(project_code="P2014001", project_name="装备产业园标准化厂房", level="省重点",
-             category="工业", responsible_unit="lce", town="sjz", total_investment=10.0,
-             annual_plan=2.0, planned_start=date(2014, 3, 1)),
-        dict(project_code="P2014002", project_name="苏家作乡污水管网", level="区重点",
-             category="基础设施", responsible_unit="苏家作乡", town="苏家作乡",
-             total_investment=0.5, annual_plan=0.3),
-        dict(project_code="P2014003", project_name="新材料研发中心", level="市重点",
-             category="工业", responsible_unit="高新国土资源分局", town="ngz",
-             total_investment=3.0, annual_plan=1.2),
+        {
+            "project_code": "P2014001",
+            "project_name": "装备产业园标准化厂房",
+            "level": "省重点",
+            "category": "工业",
+            "responsible_unit": "lce",
+            "town": "sjz",
+            "total_investment": 10.0,
+            "annual_plan": 2.0,
+            "planned_start": date(2014, 3, 1),
+        },
+        {
+            "project_code": "P2014002",
+            "project_name": "苏家作乡污水管网",
+            "level": "区重点",
+            "category": "基础设施",
+            "responsible_unit": "苏家作乡",
+            "town": "苏家作乡",
+            "total_investment": 0.5,
+            "annual_plan": 0.3,
+        },
+        {
+            "project_code": "P2014003",
+            "project_name": "新材料研发中心",
+            "level": "市重点",
+            "category": "工业",
+            "responsible_unit": "高新国土资源分局",
+            "town": "ngz",
+            "total_investment": 3.0,
+            "annual_plan": 1.2,
+        },
     ]
 
 
 PROGRESS = {  # project: (responsible unit, {month: (invested_month, invested_ytd, status)})
-    "P2014001": ("lce", {"2014-11": (1500.0, 17000.0, "在建"), "2014-12": (2500.0, 19500.0, "在建")}),
+    "P2014001": (
+        "lce",
+        {"2014-11": (1500.0, 17000.0, "在建"), "2014-12": (2500.0, 19500.0, "在建")},
+    ),
     "P2014002": ("sjz", {"2014-11": (100.0, 1000.0, "在建"), "2014-12": (500.0, 1500.0, "竣工")}),
     "P2014003": ("lce", {"2014-11": (0.0, 2000.0, "前期"), "2014-12": (0.0, 2000.0, "前期")}),
 }
@@ -137,54 +183,119 @@ def econ_rows(month: str) -> list[dict[str, Any]]:
     """drc's indicators: retail in 万元, budget revenue in 亿元, a stock and a cluster."""
     m = int(month[5:])
     return [
-        dict(indicator_code="retail", indicator_name="社会消费品零售总额", unit="万元",
-             value_month=9000.0, value_ytd=9000.0 * m, value_ytd_prior=8000.0 * m,
-             yoy_growth_pct=12.5, city_rank=3),
-        dict(indicator_code="budget_revenue", indicator_name="一般公共预算收入", unit="亿元",
-             value_ytd=0.5 * m, value_ytd_prior=0.4 * m, yoy_growth_pct=25.0),
-        dict(indicator_code="industry_output", cluster="先进装备制造", unit="亿元",
-             value_ytd=15.0 * m, value_ytd_prior=12.5 * m, yoy_growth_pct=20.0),
-        dict(indicator_code="industry_output", unit="亿元", value_ytd=23.0 * m,
-             value_ytd_prior=19.0 * m, yoy_growth_pct=round((23.0 / 19.0 - 1) * 100, 2)),
-        dict(indicator_code="enterprises_above", cluster="equipment", unit="家",
-             value_month=40.0 + m),
-        dict(indicator_code="enterprises_above", unit="家", value_month=80.0 + m),
+        {
+            "indicator_code": "retail",
+            "indicator_name": "社会消费品零售总额",
+            "unit": "万元",
+            "value_month": 9000.0,
+            "value_ytd": 9000.0 * m,
+            "value_ytd_prior": 8000.0 * m,
+            "yoy_growth_pct": 12.5,
+            "city_rank": 3,
+        },
+        {
+            "indicator_code": "budget_revenue",
+            "indicator_name": "一般公共预算收入",
+            "unit": "亿元",
+            "value_ytd": 0.5 * m,
+            "value_ytd_prior": 0.4 * m,
+            "yoy_growth_pct": 25.0,
+        },
+        {
+            "indicator_code": "industry_output",
+            "cluster": "先进装备制造",
+            "unit": "亿元",
+            "value_ytd": 15.0 * m,
+            "value_ytd_prior": 12.5 * m,
+            "yoy_growth_pct": 20.0,
+        },
+        {
+            "indicator_code": "industry_output",
+            "unit": "亿元",
+            "value_ytd": 23.0 * m,
+            "value_ytd_prior": 19.0 * m,
+            "yoy_growth_pct": round((23.0 / 19.0 - 1) * 100, 2),
+        },
+        {
+            "indicator_code": "enterprises_above",
+            "cluster": "equipment",
+            "unit": "家",
+            "value_month": 40.0 + m,
+        },
+        {"indicator_code": "enterprises_above", "unit": "家", "value_month": 80.0 + m},
     ]
 
 
 def target_rows() -> list[dict[str, Any]]:
     return [
-        dict(indicator_code="retail", unit="万元", target_value=120000.0, target_growth_pct=12.0),
-        dict(indicator_code="industry_output", cluster="equipment", unit="亿元",
-             target_value=180.0, target_growth_pct=18.5),
-        dict(indicator_code="budget_revenue", unit="亿元", target_value=6.0),
+        {
+            "indicator_code": "retail",
+            "unit": "万元",
+            "target_value": 120000.0,
+            "target_growth_pct": 12.0,
+        },
+        {
+            "indicator_code": "industry_output",
+            "cluster": "equipment",
+            "unit": "亿元",
+            "target_value": 180.0,
+            "target_growth_pct": 18.5,
+        },
+        {"indicator_code": "budget_revenue", "unit": "亿元", "target_value": 6.0},
     ]
 
 
-def score_rows(month: str, campaign: str, units: dict[str, float], criteria: dict[str, int]
-               ) -> list[dict[str, Any]]:
+def score_rows(
+    month: str, campaign: str, units: dict[str, float], criteria: dict[str, int]
+) -> list[dict[str, Any]]:
     """Each unit scored on every criterion: the share `units[u]` of each maximum."""
     inspected = date.fromisoformat(month + "-20")
     rows = []
     for unit, share in units.items():
         for code, top in criteria.items():
-            rows.append(dict(campaign_code=campaign, assessed_unit=unit, criterion_code=code,
-                             score=round(top * share, 2), inspected_on=inspected,
-                             problems_found=1 if share < 0.9 else 0))
+            rows.append(
+                {
+                    "campaign_code": campaign,
+                    "assessed_unit": unit,
+                    "criterion_code": code,
+                    "score": round(top * share, 2),
+                    "inspected_on": inspected,
+                    "problems_found": 1 if share < 0.9 else 0,
+                }
+            )
     return rows
 
 
 def issue_rows() -> list[dict[str, Any]]:
     return [
-        dict(issue_code="Q001", project_code="P2014001", description="土地征收未完成",
-             owner_unit="lce", raised_on=date(2014, 9, 1), due_on=date(2014, 10, 31),
-             status="解决中"),
-        dict(issue_code="Q002", project_code="P2014001", description="电力接入",
-             owner_unit="区发展改革局", raised_on=date(2014, 10, 10), due_on=date(2014, 12, 31),
-             status="已解决", resolved_on=date(2014, 11, 20)),
-        dict(issue_code="Q003", project_code="P2014003", description="环评批复",
-             owner_unit="lce", raised_on=date(2014, 11, 5), due_on=date(2015, 1, 31),
-             status="未解决"),
+        {
+            "issue_code": "Q001",
+            "project_code": "P2014001",
+            "description": "土地征收未完成",
+            "owner_unit": "lce",
+            "raised_on": date(2014, 9, 1),
+            "due_on": date(2014, 10, 31),
+            "status": "解决中",
+        },
+        {
+            "issue_code": "Q002",
+            "project_code": "P2014001",
+            "description": "电力接入",
+            "owner_unit": "区发展改革局",
+            "raised_on": date(2014, 10, 10),
+            "due_on": date(2014, 12, 31),
+            "status": "已解决",
+            "resolved_on": date(2014, 11, 20),
+        },
+        {
+            "issue_code": "Q003",
+            "project_code": "P2014003",
+            "description": "环评批复",
+            "owner_unit": "lce",
+            "raised_on": date(2014, 11, 5),
+            "due_on": date(2015, 1, 31),
+            "status": "未解决",
+        },
     ]
 
 
@@ -198,39 +309,89 @@ def write_small_warehouse(path: Path) -> Path:
         w.add("2014-01", "drc", "key_project_plan", plan_rows())
         w.add("2014-01", "drc", "annual_targets", target_rows())
         town_shares = {"sjz": 0.95, "ngz": 0.9, "ymz": 0.9, "wcj": 0.85, "lwj": 0.8, "wyj": 0.7}
-        village_shares = {"sjz001": 0.95, "sjz008": 0.92, "sjz007": 0.85, "sjz002": 0.85,
-                          "ngz001": 0.7, "ngz002": 0.6, "阳庙镇/杨庄村": 0.82, "lwj007": 0.5}
+        village_shares = {
+            "sjz001": 0.95,
+            "sjz008": 0.92,
+            "sjz007": 0.85,
+            "sjz002": 0.85,
+            "ngz001": 0.7,
+            "ngz002": 0.6,
+            "阳庙镇/杨庄村": 0.82,
+            "lwj007": 0.5,
+        }
         dept_shares = {"lce": 0.9, "soc": 0.8, "hfp": 0.85}
         for month in ("2014-11", "2014-12"):
             w.add(month, "drc", "econ_indicators", econ_rows(month))
-            w.add(month, "ist", "investment_signings", [
-                dict(signing_code=f"S{month[:4]}{month[5:]}01", project_name="智能装备产业园",
-                     investor="某装备集团", signed_on=date.fromisoformat(month + "-12"),
-                     agreed_investment=12.0, industry="装备制造"),
-                dict(signing_code=f"S{month[:4]}{month[5:]}02", project_name="冷链物流中心",
-                     investor="某物流公司", signed_on=date.fromisoformat(month + "-15"),
-                     agreed_investment=0.5, project_code="P2014002"),
-            ] if month == "2014-11" else [])
+            w.add(
+                month,
+                "ist",
+                "investment_signings",
+                [
+                    {
+                        "signing_code": f"S{month[:4]}{month[5:]}01",
+                        "project_name": "智能装备产业园",
+                        "investor": "某装备集团",
+                        "signed_on": date.fromisoformat(month + "-12"),
+                        "agreed_investment": 12.0,
+                        "industry": "装备制造",
+                    },
+                    {
+                        "signing_code": f"S{month[:4]}{month[5:]}02",
+                        "project_name": "冷链物流中心",
+                        "investor": "某物流公司",
+                        "signed_on": date.fromisoformat(month + "-15"),
+                        "agreed_investment": 0.5,
+                        "project_code": "P2014002",
+                    },
+                ]
+                if month == "2014-11"
+                else [],
+            )
             for unit in ("lce", "sjz"):
                 rows = [
-                    dict(project_code=code, invested_month=values[month][0],
-                         invested_ytd=values[month][1], status=values[month][2])
+                    {
+                        "project_code": code,
+                        "invested_month": values[month][0],
+                        "invested_ytd": values[month][1],
+                        "status": values[month][2],
+                    }
                     for code, (responsible, values) in PROGRESS.items()
                     if responsible == unit
                 ]
                 w.add(month, unit, "project_progress", rows)
             w.add(month, "lce", "project_issues", issue_rows())
             # sjz first sends a stale ledger, then a header-only file: "no issues"
-            w.add(month, "sjz", "project_issues", [dict(
-                issue_code="Q900", project_code="P2014002", description="旧台账",
-                owner_unit="sjz", raised_on=date(2014, 1, 5), status="未解决")])
+            w.add(
+                month,
+                "sjz",
+                "project_issues",
+                [
+                    {
+                        "issue_code": "Q900",
+                        "project_code": "P2014002",
+                        "description": "旧台账",
+                        "owner_unit": "sjz",
+                        "raised_on": date(2014, 1, 5),
+                        "status": "未解决",
+                    }
+                ],
+            )
             w.add(month, "sjz", "project_issues", [], day=4)
-            w.add(month, "agr", "campaign_scores",
-                  score_rows(month, "mlxc", town_shares, MLXC_CRITERIA)
-                  + score_rows(month, "mlxc", village_shares, MLXC_CRITERIA))
+            w.add(
+                month,
+                "agr",
+                "campaign_scores",
+                score_rows(month, "mlxc", town_shares, MLXC_CRITERIA)
+                + score_rows(month, "mlxc", village_shares, MLXC_CRITERIA),
+            )
             w.add(month, "ins", "campaign_scores", [], status="rejected", errors=1)
-            w.add(month, "ins", "campaign_scores",
-                  score_rows(month, "zdgz", dept_shares, ZDGZ_CRITERIA), day=8)
+            w.add(
+                month,
+                "ins",
+                "campaign_scores",
+                score_rows(month, "zdgz", dept_shares, ZDGZ_CRITERIA),
+                day=8,
+            )
     finally:
         con.close()
     return path

@@ -18,8 +18,8 @@ final as (
     select
         indicators.month,
         indicators.indicator_code,
-        indicators.cluster,
         indicators.indicator_name,
+        indicators.cluster,
         indicators.unit,
         indicators.value_month,
         indicators.value_ytd,
