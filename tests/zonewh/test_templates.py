@@ -9,6 +9,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from bulletin_fixture import build_published
 
 from ingest.forms import FORMS
 from ingest.pipeline import ingest_month
@@ -305,6 +306,18 @@ def test_plan_unit_dropdowns_and_escaping(tmp_path: Path) -> None:
     dv = {str(d.sqref).split(":")[0]: d.formula1 for d in ws.data_validations.dataValidation}
     assert dv["A4"] == '"XM1"'
     assert dv["E4"] == '"前期,在建,竣工,投产"'
+
+
+def test_plan_from_the_published_file_when_the_warehouse_has_none(
+    home: Paths, tmp_path: Path
+) -> None:
+    build_published(home.published)
+    files = write_templates("2019-06", "lce", tmp_path, home)
+    assert sorted(f.stem for f in files) == ["project_issues", "project_progress"]
+    ws = openpyxl.load_workbook(tmp_path / "lce" / "project_progress.xlsx").worksheets[0]
+    codes = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value]
+    assert codes and codes == sorted(codes) and len(codes) == 14  # every ninth project is lce's
+    assert "区国土建设环保局" in ws.cell(2, 1).value
 
 
 def test_unknown_unit_or_nothing_due(home: Paths, tmp_path: Path) -> None:

@@ -171,8 +171,11 @@ def figures(sections: list[Section]) -> dict[str, Any]:
 
 
 def write_pdf(html: Path, pdf: Path, timeout: float = 90) -> Path | None:
-    """Print the page to PDF with headless Chromium when it is installed; None otherwise."""
-    if not CHROMIUM.exists():
+    """Print the page to PDF with headless Chromium when it is installed; None otherwise.
+
+    `ZONEWH_BULLETIN_PDF=0` in the environment turns the PDF off (it takes a few seconds).
+    """
+    if not CHROMIUM.exists() or os.environ.get("ZONEWH_BULLETIN_PDF", "1") == "0":
         return None
     profile = tempfile.mkdtemp(prefix="zonewh-chromium-")
     tmp = pdf.with_name(pdf.name + ".part")
