@@ -111,21 +111,52 @@ def _sha256(path: Path) -> tuple[str, int, float]:
 
 
 def discover(landing: Path, month: str) -> list[LandingFile]:
-    """Every file under `<landing>/<month>/<unit>/`, hidden and lock files aside."""
+    """Every file under `<landing>/<month>/`, hidden and Office lock files aside.
+
+    Files in the wrong place (directly under the month, in a sub-folder, behind a linked
+    folder) are listed too, so that they are receipted and rejected, never ignored. Links
+    are listed, never followed into deeper folders.
+    """
     root = Path(landing) / month
     found: list[LandingFile] = []
-    if not root.is_dir():
+    if not root.is_dir() or root.is_symlink():
         return found
-    for unit_dir in sorted(root.iterdir()):
-        if unit_dir.is_symlink() or not unit_dir.is_dir() or unit_dir.name.startswith("."):
-            continue
-        for entry in sorted(unit_dir.iterdir()):
-            if entry.name.startswith((".", "~$")) or entry.is_dir() and not entry.is_symlink():
-                continue
-            sha, size, mtime = _sha256(entry)
-            rel = f"{month}/{unit_dir.name}/{entry.name}"
-            found.append(LandingFile(entry, rel, month, unit_dir.name, sha, size, mtime))
+
+    def add(entry: Path) -> None:
+        if entry.name.startswith((".", "~$")):
+            return
+        rel_parts = entry.relative_to(root).parts
+        unit = rel_parts[0] if len(rel_parts) > 1 else ""
+        sha, size, mtime = _sha256(entry)
+        rel = "/".join((month, *rel_parts))
+        found.append(LandingFile(entry, rel, month, unit, sha, size, mtime))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            add(here / name)
+        for name in list(dirnames):
+            linked = here / name
+            if linked.is_symlink():
+                for entry in sorted(linked.iterdir()):
+                    if not entry.is_dir():
+                        add(entry)
     return found
+
+
+def _inside(path: Path, landing: Path) -> bool:
+    """True when `path` is a regular file reached through no link, inside `landing`."""
+    try:
+        resolved = path.resolve(strict=True)
+        return (
+            not path.is_symlink()
+            and resolved == path.absolute()
+            and resolved.is_relative_to(Path(landing).resolve())
+            and stat.S_ISREG(path.lstat().st_mode)
+        )
+    except OSError:
+        return False
 
 
 def _order(f: LandingFile) -> tuple[Any, ...]:
@@ -244,9 +275,9 @@ class Ingestor:
             submission_id=sid,
             sha256=f.sha256,
         )
-        unit = self.ref.unit(f.unit_code, month)
-        json_path, _ = write_receipt(
-            self.paths.receipts, receipt, f.path.name, unit.name if unit else None
+        unit = self.ref.unit(f.unit_code, month) if f.unit_code else None
+        json_path, html_path = write_receipt(
+            self.paths.receipts / Path(f.rel).parent, receipt, unit.name if unit else None
         )
         record.receipt_path = str(json_path.relative_to(self.paths.home))
         if record.accepted:
@@ -254,10 +285,11 @@ class Ingestor:
             self._copy(f.path, target)
             record.archive_path = str(target.relative_to(self.paths.home))
         else:
-            target = self.paths.quarantine / f.month / f.unit_code / f.path.name
-            if self._copy(f.path, target):
+            target = self.paths.quarantine / f.rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if _inside(f.path, self.paths.landing) and self._copy(f.path, target):
                 record.quarantine_path = str(target.relative_to(self.paths.home))
-            for src in json_path.parent.glob(f"{f.path.name}.*"):
+            for src in (json_path, html_path):
                 shutil.copyfile(src, target.parent / src.name)
         if not record.accepted:
             self.con.execute("create or replace temp table _zw_n as select 1 as _row where false")

@@ -93,21 +93,18 @@ def render_html(receipt: dict[str, Any], unit_name: str | None = None) -> str:
     )
 
 
-def receipt_paths(
-    receipts_dir: Path, month: str, unit_code: str, file_name: str
-) -> tuple[Path, Path]:
-    """Where the JSON and HTML receipts of a file go."""
-    folder = Path(receipts_dir) / month / unit_code
-    return folder / f"{file_name}.json", folder / f"{file_name}.html"
+def receipt_paths(folder: Path, file_name: str) -> tuple[Path, Path]:
+    """Where the JSON and HTML receipts of a file go: `<folder>/<file name>.json|.html`
+    (the folder is `receipts/<YYYY-MM>/<unit_code>` for a file in its proper place)."""
+    return Path(folder) / f"{file_name}.json", Path(folder) / f"{file_name}.html"
 
 
 def write_receipt(
-    receipts_dir: Path, receipt: dict[str, Any], file_name: str, unit_name: str | None = None
+    folder: Path, receipt: dict[str, Any], unit_name: str | None = None
 ) -> tuple[Path, Path]:
-    """Write the JSON and HTML receipts; returns their paths."""
-    json_path, html_path = receipt_paths(
-        receipts_dir, receipt["month"], receipt["unit_code"], file_name
-    )
+    """Write the JSON and HTML receipts of `receipt["file"]` into `folder`; returns their
+    paths."""
+    json_path, html_path = receipt_paths(folder, Path(receipt["file"]).name)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(receipt, ensure_ascii=False, indent=2), encoding="utf-8")
     html_path.write_text(render_html(receipt, unit_name), encoding="utf-8")
