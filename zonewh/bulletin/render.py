@@ -91,6 +91,8 @@ def render_html(month: dt.date, sections: list[Section], meta: dict[str, Any]) -
 def _num_format(kind: str) -> str | None:
     if kind == "int":
         return "0"
+    if kind == "pp":
+        return "+0.0;-0.0;0.0"
     if kind in DECIMALS:
         return "0." + "0" * DECIMALS[kind]
     if kind == "date":
