@@ -710,7 +710,16 @@ def dbt_checks(build_result: Any, month: str, warehouse: Path) -> tuple[list[Che
 
     failures: list[Check] = []
     warnings: list[Check] = []
-    nodes = [n for n in _dbt_nodes(build_result) if _is_test(n)]
+    every = _dbt_nodes(build_result)
+    error = _get(build_result, "error")
+    if error and not isinstance(build_result, dict):
+        failures.append(Check("B2", "dbt build", "dbt", f"dbt did not complete: {error}"))
+    for node in every:
+        if not _is_test(node) and str(_get(node, "status") or "").lower() == "error":
+            name = str(_get(node, "name") or _get(node, "unique_id"))
+            msg = _get(node, "message") or ""
+            failures.append(Check("B2", f"dbt {name}", "dbt", f"{name} failed to build: {msg}"))
+    nodes = [n for n in every if _is_test(n)]
     bad = [n for n in nodes if str(_get(n, "status") or "").lower() in ("fail", "error", "warn")]
     if not bad:
         return failures, warnings
@@ -719,7 +728,13 @@ def dbt_checks(build_result: Any, month: str, warehouse: Path) -> tuple[list[Che
             status = str(_get(node, "status")).lower()
             name = str(_get(node, "name") or _get(node, "unique_id") or "dbt test")
             name = name.split(".")[-2] if name.startswith("test.") else name
-            sql = _get(node, "compiled_code", "compiled_sql")
+            relation = _get(node, "relation")
+            sql = (
+                f"select * from {relation}"
+                if relation and "gate_failures" in str(relation)
+                else None
+            )
+            sql = sql or _get(node, "compiled_code", "compiled_sql")
             count = _get(node, "failures")
             msg = _get(node, "message") or ""
             check = Check(
@@ -791,8 +806,10 @@ def check(
             )
         ge_checks, outcomes = run_suites(month, frames)
         failures += ge_checks
-        warnings += _late_warnings(frames)
         results = build_result if build_result is not None else saved_dbt_results(month, p)
+        names = [str(_get(n, "name") or _get(n, "unique_id") or "") for n in _dbt_nodes(results)]
+        if not any(_CODE.match(n.split(".")[-1]) and "w4_" in n for n in names):
+            warnings += _late_warnings(frames)  # dbt has no W4 test of its own
         if results is None:
             notes.append("no dbt test results covering this month were found")
         else:
