@@ -59,15 +59,43 @@ class _Stage:
             self.progress.advance(self.task)
 
 
-def ingest_new(month: str, p: Paths, progress: Any = None) -> Any:
-    """Ingest `month` and every other landing month folder (only new files are read)."""
-    from ingest.pipeline import IngestReport, ingest_month, landing_months
+def _seen_files(p: Paths) -> set[tuple[str, str]]:
+    """(file_path, sha256) of every landing file already in raw.submissions."""
+    import duckdb
 
+    if not p.warehouse.exists():
+        return set()
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        found = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw' and table_name = 'submissions'"
+        ).fetchone()[0]
+        if not found:
+            return set()
+        return set(con.execute("select file_path, sha256 from raw.submissions").fetchall())
+
+
+def months_with_new_files(p: Paths) -> list[str]:
+    """Landing month folders holding a file (path and content) not ingested yet."""
+    from ingest.pipeline import discover, landing_months
+
+    seen = _seen_files(p)
+    return [
+        m
+        for m in landing_months(p.landing)
+        if any((f.rel, f.sha256) not in seen for f in discover(p.landing, m))
+    ]
+
+
+def ingest_new(month: str, p: Paths, progress: Any = None) -> Any:
+    """Ingest `month` and every other landing month folder with new files."""
+    from ingest.pipeline import IngestReport, ingest_month
+    from ingest.reference import load_reference
+
+    ref = load_reference()
     report = IngestReport()
-    for m in sorted(set(landing_months(p.landing)) | {month}):
-        part = ingest_month(m, paths=p, progress=progress if m == month else None)
-        if part.processed or m == month:
-            report.add(part)
+    for m in sorted(set(months_with_new_files(p)) | {month}):
+        report.add(ingest_month(m, paths=p, progress=progress if m == month else None, ref=ref))
     return report
 
 
