@@ -1,0 +1,208 @@
+"""The monthly run: what it expects, what it ingests, and bad months it must block.
+
+The slow scenarios publish the demo's 2019-01, then break one file of 2019-02 (a missing
+submission, a broken year-to-date chain, a nominal growth rate that disagrees with its
+values, an unscored criterion) and run 2019-02: each must be blocked with the right check
+named and `published/` left byte-identical. Where intake already rejects the broken file,
+the month has a rejected submission and B1 must name that unit and form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from zonewh.config import paths
+from zonewh.pipeline import missing_mandatory, months_with_new_files, run_month
+
+BASE, MONTH = "2019-01", "2019-02"
+
+
+def test_missing_mandatory_lists_every_expected_pair_before_anything_arrives(home):
+    missing = missing_mandatory("2019-06", home)
+    for pair in [
+        ("drc", "econ_indicators"),
+        ("ist", "investment_signings"),
+        ("agr", "campaign_scores"),
+        ("scc", "campaign_scores"),
+        ("ins", "campaign_scores"),
+    ]:
+        assert pair in missing
+    assert ("drc", "key_project_plan") not in missing  # January only
+    assert ("drc", "key_project_plan") in missing_mandatory("2019-01", home)
+
+
+def test_months_with_new_files_are_found_from_landing(home):
+    for month, name in [("2019-01", "econ_indicators.csv"), ("2019-03", "econ_indicators.csv")]:
+        folder = home.landing / month / "drc"
+        folder.mkdir(parents=True)
+        (folder / name).write_text("指标代码\n", encoding="utf-8")
+    assert months_with_new_files(home) == ["2019-01", "2019-03"]
+
+
+# ------------------------------------------------------------------ slow scenarios
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_landing(tmp_path_factory) -> Path:
+    from zonewh.demo import write_demo
+
+    landing = tmp_path_factory.mktemp("demo") / "landing"
+    write_demo(landing)
+    return landing
+
+
+@pytest.fixture(scope="module")
+def published_base(tmp_path_factory, demo_landing) -> Path:
+    """A home with the demo's 2019-01 run and published."""
+    root = tmp_path_factory.mktemp("base") / "home"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ZONEWH_HOME", str(root))
+    mp.delenv("ZONEWH_LANDING", raising=False)
+    try:
+        p = paths().ensure()
+        shutil.copytree(demo_landing / BASE, p.landing / BASE)
+        result = run_month(BASE, p)
+        assert result.published, [(c.code, c.message) for c in result.gate.failures]
+    finally:
+        mp.undo()
+    return root
+
+
+@pytest.fixture
+def scenario(published_base, demo_landing, tmp_path, monkeypatch):
+    """A copy of the published base with the demo's 2019-02 files in landing."""
+    root = tmp_path / "home"
+    shutil.copytree(published_base, root)
+    monkeypatch.setenv("ZONEWH_HOME", str(root))
+    monkeypatch.delenv("ZONEWH_LANDING", raising=False)
+    p = paths()
+    shutil.copytree(demo_landing / MONTH, p.landing / MONTH)
+    return p
+
+
+def _edit(path: Path, header: str, pick, change) -> None:
+    """Change the first data cell under `header` in a row `pick(row_values)` accepts."""
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows())
+    for i, row in enumerate(rows):
+        names = [c.value for c in row]
+        if header in names:
+            col = names.index(header)
+            for data in rows[i + 1 :]:
+                values = {names[j]: c.value for j, c in enumerate(data) if j < len(names)}
+                if pick(values):
+                    change(data, col, values)
+                    book.save(path)
+                    return
+    raise AssertionError(f"{header} not found in {path}")
+
+
+def _delete_row(path: Path, header: str, pick) -> None:
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows())
+    for i, row in enumerate(rows):
+        names = [c.value for c in row]
+        if header in names:
+            for data in rows[i + 1 :]:
+                values = {names[j]: c.value for j, c in enumerate(data) if j < len(names)}
+                if pick(values):
+                    sheet.delete_rows(data[0].row)
+                    book.save(path)
+                    return
+    raise AssertionError(f"no row to delete in {path}")
+
+
+def _number(value) -> float:
+    return float(str(value).replace(",", "").replace("万元", "").replace("%", ""))
+
+
+def _assert_blocked(p, before, unit: str, form: str, code: str) -> None:
+    result = run_month(MONTH, p)
+    assert not result.published
+    assert _hashes(p.published_dir) == before
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        statuses = [
+            r[0]
+            for r in con.execute(
+                "select status from raw.submissions where month = ?::date and unit_code = ? "
+                "and form_code = ? order by version",
+                [f"{MONTH}-01", unit, form],
+            ).fetchall()
+        ]
+    rejected = not statuses or all(s == "rejected" for s in statuses)
+    expected = "B1" if rejected else code
+    named = [c for c in result.gate.failures if c.code == expected]
+    assert named, [(c.code, c.name, c.message) for c in result.gate.failures]
+    if expected == "B1":
+        assert any(f"{unit}/{form}" in c.message for c in named), named
+        assert any(
+            (e.get("unit_code"), e.get("form_code")) == (unit, form)
+            for c in named
+            for e in c.examples
+        )
+    # the blocked attempt is logged in the working warehouse, not in published/
+    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+        logged = con.execute(
+            "select published from marts.publication_log where month = ?::date",
+            [f"{MONTH}-01"],
+        ).fetchall()
+    assert logged == [(False,)]
+
+
+@pytest.mark.slow
+def test_a_missing_mandatory_submission_blocks(scenario):
+    before = _hashes(scenario.published_dir)
+    (scenario.landing / MONTH / "drc" / "econ_indicators.xlsx").unlink()
+    assert ("drc", "econ_indicators") in missing_mandatory(MONTH, scenario)
+    _assert_blocked(scenario, before, "drc", "econ_indicators", "B1")
+
+
+@pytest.mark.slow
+def test_a_broken_ytd_chain_blocks(scenario):
+    before = _hashes(scenario.published_dir)
+    path = next((scenario.landing / MONTH).glob("*/project_progress.xlsx"))
+    unit = path.parent.name
+    header = "1-本月累计完成投资(万元)"
+
+    def bump(row, col, values):
+        row[col].value = _number(values[header]) + 500
+
+    _edit(path, header, lambda v: v.get("项目编号") not in (None, ""), bump)
+    _assert_blocked(scenario, before, unit, "project_progress", "B3")
+
+
+@pytest.mark.slow
+def test_a_nominal_growth_rate_that_disagrees_blocks(scenario):
+    before = _hashes(scenario.published_dir)
+    path = scenario.landing / MONTH / "drc" / "econ_indicators.xlsx"
+    header = "同比增长(%)"
+
+    def skew(row, col, values):
+        row[col].value = _number(values[header]) + 5
+
+    _edit(path, header, lambda v: v.get("指标代码") == "retail", skew)
+    _assert_blocked(scenario, before, "drc", "econ_indicators", "B5")
+
+
+@pytest.mark.slow
+def test_an_unscored_criterion_blocks(scenario):
+    before = _hashes(scenario.published_dir)
+    path = scenario.landing / MONTH / "agr" / "campaign_scores.xlsx"
+    _delete_row(path, "得分", lambda v: v.get("考核项目") == "mlxc")
+    _assert_blocked(scenario, before, "agr", "campaign_scores", "B7")
