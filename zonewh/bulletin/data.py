@@ -183,7 +183,11 @@ def load(month: dt.date, published: Path, reports: Path) -> BulletinData:
             projects=projects,
             issues=marts("project_issues", *month_only),
             signings=marts("investment_signings", *year_to_month),
-            scores=marts("campaign_scores", *year_to_month),
+            scores=[  # a score without a rank cannot be placed (the gate keeps them out)
+                r
+                for r in marts("campaign_scores", *year_to_month)
+                if r["rank"] is not None and r["total_score"] is not None
+            ],
             rewards=marts("campaign_rewards", *year_to_month),
             submissions=marts("submission_status", *month_only),
             publications=publications,

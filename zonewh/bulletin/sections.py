@@ -617,7 +617,7 @@ def campaigns(data: BulletinData) -> Section:
         )
         label = GROUP_LABELS.get(group, group)
         last_rank = rows[-1]["rank"]
-        top = [r for r in rows if r["rank"] == 1]
+        top = [r for r in rows if r["rank"] == rows[0]["rank"]]
         bottom = [r for r in rows if r["rank"] == last_rank]
         key = f"campaigns.{code}.{group}"
         s.paragraphs.append(
