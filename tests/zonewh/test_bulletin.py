@@ -383,6 +383,21 @@ def test_a_month_with_little_data(published: Paths) -> None:
     assert "六项重点工作督查" not in html or "季度考核末位" not in html
 
 
+def test_without_reference_tables(published: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A published file without the reference schema still gives a bulletin (codes for names)."""
+    con = duckdb.connect(str(published.published))
+    con.execute("drop schema reference cascade")
+    con.close()
+    monkeypatch.setenv("ZONEWH_BULLETIN_PDF", "0")
+    files = write_bulletin("2019-06", published)
+    assert [f.name for f in files] == ["bulletin.html", "bulletin.xlsx"]
+    page = Page()
+    page.feed(files[0].read_text(encoding="utf-8"))
+    assert page.headings == SECTION_TITLES
+    assert page.figs["projects.count"] == "119"
+    assert "hfp" in {r[0] for r in page.rows("submissions_by_unit")}
+
+
 def test_unpublished_month_and_missing_file(published: Paths) -> None:
     assert published_months(published) == ["2019-05", "2019-06"]
     with pytest.raises(BulletinError, match="2019-07 is not published"):

@@ -77,16 +77,15 @@ def _unit_names(units: list[Row], month: dt.date) -> dict[str, str]:
     """Names valid at the month's end (else the latest version); villages as `town/village`."""
     end = _month_end(month)
     best: dict[str, Row] = {}
-    for u in sorted(units, key=lambda r: r["valid_from"] or dt.date.min):
-        valid = (u["valid_from"] is None or u["valid_from"] <= end) and (
-            u["valid_to"] is None or u["valid_to"] >= month
-        )
+    for u in sorted(units, key=lambda r: r.get("valid_from") or dt.date.min):
+        start, stop = u.get("valid_from"), u.get("valid_to")
+        valid = (start is None or start <= end) and (stop is None or stop >= month)
         if valid or u["unit_code"] not in best:
             best[u["unit_code"]] = u
-    names = {c: u["unit_name"] for c, u in best.items()}
+    names = {c: u.get("unit_name") or c for c, u in best.items()}
     for c, u in best.items():
-        if u["unit_type"] == "village" and u.get("parent_code") in names:
-            names[c] = f"{names[u['parent_code']]}/{u['unit_name']}"
+        if u.get("unit_type") == "village" and u.get("parent_code") in names:
+            names[c] = f"{names[u['parent_code']]}/{names[c]}"
     return names
 
 
