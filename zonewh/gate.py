@@ -727,8 +727,8 @@ def dbt_checks(build_result: Any, month: str, warehouse: Path) -> tuple[list[Che
         for node in bad:
             status = str(_get(node, "status")).lower()
             name = str(_get(node, "name") or _get(node, "unique_id") or "dbt test")
-            name = name.split(".")[-2] if name.startswith("test.") else name
-            relation = _get(node, "relation")
+            name = name.split(".")[2] if name.startswith("test.") and name.count(".") >= 2 else name
+            relation = _get(node, "relation", "relation_name")
             sql = (
                 f"select * from {relation}"
                 if relation and "gate_failures" in str(relation)

@@ -164,3 +164,27 @@ def test_revisions_are_a_warning(warehouse):
     result = gate.check(MONTH, warehouse, revised_months=["2019-05"])
     assert result.passed
     assert [(w.code, w.examples) for w in result.warnings] == [("W5", [{"month": "2019-05"}])]
+
+
+def test_saved_dbt_results_are_read_when_no_build_is_given(warehouse):
+    target = warehouse.warehouse_dir / "target"
+    target.mkdir(parents=True)
+    results = {
+        "args": {"vars": {"month_start": "2019-06-01", "month_end": "2019-06-01"}},
+        "results": [
+            {
+                "unique_id": "test.zonewh.b6_cluster_sum",
+                "status": "fail",
+                "failures": 1,
+                "compiled_code": "select date '2019-06-01' as month, 'drc' as unit_code, "
+                "'econ_indicators' as form_code",
+            }
+        ],
+    }
+    (target / "run_results.json").write_text(json.dumps(results), encoding="utf-8")
+    blocked = gate.check(MONTH, warehouse)
+    assert [(c.code, c.name, c.examples[0]["unit_code"]) for c in blocked.failures] == [
+        ("B6", "b6_cluster_sum", "drc")
+    ]
+    other = gate.check("2019-05", warehouse)  # a build of June says nothing about May
+    assert other.passed and other.notes
