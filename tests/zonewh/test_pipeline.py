@@ -162,14 +162,23 @@ def _assert_blocked(p, before, unit: str, form: str, code: str) -> None:
             "select published from marts.publication_log where month = ?::date",
             [f"{MONTH}-01"],
         ).fetchall()
-    assert logged == [(False,)]
+    assert logged and all(row == (False,) for row in logged)
 
 
 @pytest.mark.slow
-def test_a_missing_mandatory_submission_blocks(scenario):
+def test_a_missing_mandatory_submission_blocks(scenario, monkeypatch):
+    from typer.testing import CliRunner
+
+    from zonewh.cli import app
+
     before = _hashes(scenario.published_dir)
     (scenario.landing / MONTH / "drc" / "econ_indicators.xlsx").unlink()
     assert ("drc", "econ_indicators") in missing_mandatory(MONTH, scenario)
+    monkeypatch.setenv("COLUMNS", "250")
+    ran = CliRunner().invoke(app, ["run", "--month", MONTH])
+    assert ran.exit_code == 1, ran.output
+    assert "B1" in ran.output and "drc/econ_indicators (missing)" in ran.output
+    assert _hashes(scenario.published_dir) == before
     _assert_blocked(scenario, before, "drc", "econ_indicators", "B1")
 
 
