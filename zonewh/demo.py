@@ -917,7 +917,7 @@ def _issues(
     projects: list[Project],
     owners: tuple[str, ...],
     year: int,
-    plan: list[tuple[int, int, str]],
+    plan: list[tuple[int, int, int]],
     seed: int,
 ) -> list[Issue]:
     """Issues from a plan of (raised month, resolved month or 0, status at the reference month)."""
