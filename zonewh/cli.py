@@ -75,9 +75,14 @@ def publish(month: MonthOpt) -> None:
 @app.command()
 def bulletin(month: MonthOpt) -> None:
     """Write the month's bulletin (HTML, Excel) from the published file."""
-    from .bulletin import write_bulletin
+    from .bulletin import BulletinError, write_bulletin
 
-    for path in write_bulletin(_month(month)):
+    try:
+        written = write_bulletin(_month(month))
+    except BulletinError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    for path in written:
         console.print(f"[green]wrote[/] {path}")
 
 
@@ -89,10 +94,14 @@ def templates(
 ) -> None:
     """Write the Excel templates each unit must fill for a month."""
     from .config import paths
-    from .templates import write_templates
+    from .templates import TemplateError, write_templates
 
     target = out or paths().home / "templates" / _month(month)
-    written = write_templates(_month(month), unit, target)
+    try:
+        written = write_templates(_month(month), unit, target)
+    except TemplateError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
     console.print(f"[green]wrote {len(written)} templates[/] under {target}")
 
 
