@@ -4,9 +4,9 @@ dbt runs in-process (`dbtRunner`), with `dbt_project/` as project and profiles f
 warehouse path in `ZONEWH_WAREHOUSE`, and the target folder (manifest, run_results.json,
 logs, partial-parse state) in `<home>/warehouse/target`, so the checkout stays clean.
 
-Months are partitions: `build(["2019-06"])` passes `month_start`/`month_end` and rebuilds
-exactly those months of the incremental marts (a contiguous range from the first to the
-last month given); the gate's data tests check the same months.
+Months are partitions: `build(["2019-06"])` sets the month range (`month_start`,
+`month_end`) and rebuilds exactly those months of the incremental marts (a contiguous range
+from the first to the last month given); the gate's data tests check the same months.
 """
 
 from __future__ import annotations
@@ -130,17 +130,23 @@ def target_dir(p: Paths) -> Path:
 
 
 @contextmanager
-def _warehouse_env(p: Paths) -> Iterator[None]:
-    """Set ZONEWH_WAREHOUSE (read by profiles.yml) for the duration of a dbt call."""
-    old = os.environ.get("ZONEWH_WAREHOUSE")
-    os.environ["ZONEWH_WAREHOUSE"] = str(p.warehouse)
+def _warehouse_env(p: Paths, dbt_vars: dict[str, str] | None = None) -> Iterator[None]:
+    """Set ZONEWH_WAREHOUSE (read by profiles.yml) and the month range (ZONEWH_MONTH_START /
+    ZONEWH_MONTH_END, read by the month macros) for the duration of a dbt call. The months
+    travel as environment, not `--vars`: a changed `--vars` forces a full re-parse."""
+    values = {"ZONEWH_WAREHOUSE": str(p.warehouse)}
+    values["ZONEWH_MONTH_START"] = (dbt_vars or {}).get("month_start", "")
+    values["ZONEWH_MONTH_END"] = (dbt_vars or {}).get("month_end", "")
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop("ZONEWH_WAREHOUSE", None)
-        else:
-            os.environ["ZONEWH_WAREHOUSE"] = old
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _common_args(p: Paths, target: Path | None = None) -> list[str]:
@@ -238,14 +244,14 @@ def _release_warehouse() -> None:
 
 
 def run_dbt(
-    args: list[str], paths: Paths | None = None
+    args: list[str], paths: Paths | None = None, dbt_vars: dict[str, str] | None = None
 ) -> tuple[bool, list[NodeResult], str | None]:
-    """Invoke dbt in-process with this home's warehouse and target folder.
+    """Invoke dbt in-process with this home's warehouse, target folder and month range.
     Returns (success, node results, dbt's own error message or None)."""
     from dbt.cli.main import dbtRunner
 
     p = paths or default_paths()
-    with _warehouse_env(p):
+    with _warehouse_env(p, dbt_vars):
         try:
             res = dbtRunner().invoke([*args, *_common_args(p)])
         finally:
@@ -265,6 +271,7 @@ def build(
     select: str | None = None,
     full_refresh: bool = False,
     quiet: bool = True,
+    unit_tests: bool = True,
 ) -> BuildResult:
     """`dbt build` of the months (seeds, models, unit tests and the gate's data tests).
 
@@ -273,15 +280,15 @@ def build(
     are views that bake the month vars in, so select their upstream too
     (`+economic_indicators+`).
     `full_refresh`: rebuild the marts from scratch (publication_log is never dropped).
+    `unit_tests`: also run the dbt unit tests (they test the SQL, not the month's data;
+    skipping them roughly halves a month's build).
     Seeds (and their tests) run only when the reference files changed since the last
     successful seeding of this warehouse (`seeds_loaded`).
     """
     p = paths or default_paths()
     dbt_vars = month_vars(months)
     _ensure_raw_schema(p)
-    common = ["--vars", _yaml(dbt_vars)] if dbt_vars else []
-    if quiet:
-        common.append("--quiet")
+    common = ["--quiet"] if quiet else []
     started = time.perf_counter()
     nodes: list[NodeResult] = []
     ok, error = True, None
@@ -289,7 +296,9 @@ def build(
     if not seeds_loaded(p):
         # reference data changed (or a new warehouse): seed it and run its own tests
         ok, seeded, error = run_dbt(
-            ["build", *common, "--select", "path:seeds", "--indirect-selection", "cautious"], p
+            ["build", *common, "--select", "path:seeds", "--indirect-selection", "cautious"],
+            p,
+            dbt_vars,
         )
         nodes += seeded
         if ok:
@@ -298,10 +307,13 @@ def build(
         # models, their tests, unit tests and the gate's singular tests; not the seeds
         # (excluding seeds would also drop every test that reads a reference table)
         args = ["build", *common, "--select", select or "path:models path:tests"]
+        if not unit_tests:
+            args += ["--exclude", "resource_type:unit_test"]
         if full_refresh:
             args.append("--full-refresh")
-        ok, built, error = run_dbt(args, p)
+        ok, built, error = run_dbt(args, p, dbt_vars)
         nodes += built
+        _record_months(p, dbt_vars)
     return BuildResult(
         months=sorted(months),
         vars=dbt_vars,
@@ -311,6 +323,19 @@ def build(
         error=error,
         target_dir=target_dir(p),
     )
+
+
+def _record_months(p: Paths, dbt_vars: dict[str, str]) -> None:
+    """Write the month range into run_results.json's `args.vars`, as `--vars` would have,
+    so a later reader knows which months these results cover."""
+    import json
+
+    path = target_dir(p) / "run_results.json"
+    if not dbt_vars or not path.exists():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.setdefault("args", {})["vars"] = dict(dbt_vars)
+    path.write_text(json.dumps(data), encoding="utf-8")
 
 
 def parse_manifest(paths: Paths | None = None, target: Path | None = None) -> Path:
@@ -326,8 +351,3 @@ def parse_manifest(paths: Paths | None = None, target: Path | None = None) -> Pa
     if not res.success or not manifest.exists():
         raise RuntimeError(f"dbt parse failed, no manifest at {manifest}: {res.exception}")
     return manifest
-
-
-def _yaml(values: dict[str, Any]) -> str:
-    """A dbt --vars argument (YAML flow mapping of quoted strings)."""
-    return "{" + ", ".join(f'{k}: "{v}"' for k, v in values.items()) + "}"

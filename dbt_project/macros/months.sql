@@ -4,7 +4,12 @@
 -#}
 
 {% macro _month_var(name, default) -%}
+    {#- the var, else ZONEWH_MONTH_START / ZONEWH_MONTH_END (what zonewh.warehouse.build sets:
+        env vars, unlike --vars, keep dbt's partial parsing) -#}
     {%- set value = var(name, none) -%}
+    {%- if value is none or value == '' -%}
+        {%- set value = env_var('ZONEWH_' ~ (name | upper), '') -%}
+    {%- endif -%}
     {%- if value is none or value == '' -%}
         {{ return(default) }}
     {%- endif -%}
@@ -24,7 +29,7 @@
 {%- endmacro %}
 
 {% macro has_month_range() -%}
-    {{ return(var('month_start', none) not in (none, '') and var('month_end', none) not in (none, '')) }}
+    {{ return(_month_var('month_start', '') != '' and _month_var('month_end', '') != '') }}
 {%- endmacro %}
 
 {#- `column` lies in the months in range, widened by `lookback_months` before the first
