@@ -364,8 +364,11 @@ def read_notifications(home: Paths | None = None) -> list[dict[str, Any]]:
 
 def notify(note: Notification, home: Paths | None = None) -> Notification:
     """Append the notification to the log file and e-mail it when SMTP is configured."""
-    if send_email(note):
-        note.channels.append("email")
+    try:
+        if send_email(note):
+            note.channels.append("email")
+    except Exception as exc:  # noqa: BLE001 - the log line must be written whatever SMTP does
+        note.details["email_error"] = f"{type(exc).__name__}: {exc}"
     note.channels.insert(0, "log")
     log = notification_log(home)
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -398,7 +401,8 @@ def send_email(note: Notification, conn_id: str = "smtp_default") -> bool:
         f"<p>{note.message}</p><pre>{json.dumps(note.details, ensure_ascii=False, indent=2)}</pre>"
     )
     with SmtpHook(smtp_conn_id=conn_id) as hook:
-        hook.send_email_smtp(to=recipients, subject=subject, html_content=body)
+        sender = os.environ.get("ZONEWH_NOTIFY_FROM") or hook.from_email or "zonewh@localhost"
+        hook.send_email_smtp(to=recipients, subject=subject, html_content=body, from_email=sender)
     return True
 
 

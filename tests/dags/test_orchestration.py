@@ -312,3 +312,65 @@ def test_failure_after_publication_says_the_month_was_published(home):
     (note,) = orch.read_notifications()
     assert note["details"]["failed_tasks"] == ["bulletin"]
     assert note["message"].endswith("was published, but ['bulletin'] failed")
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on localhost (stdlib smtpd) collecting what it receives."""
+    import threading
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import asyncore
+        import smtpd
+
+    received: list[tuple[str, list[str], bytes]] = []
+
+    class _Sink(smtpd.SMTPServer):
+        def process_message(self, peer, mailfrom, rcpttos, data, **kwargs):
+            received.append((mailfrom, rcpttos, data))
+
+    server = _Sink(("127.0.0.1", 0), None, decode_data=False)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            asyncore.loop(timeout=0.05, count=1)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    yield server.socket.getsockname()[1], received
+    stop.set()
+    thread.join(timeout=2)
+    server.close()
+
+
+def test_notification_is_emailed_through_smtp_default(home, monkeypatch, smtp_sink):
+    port, received = smtp_sink
+    conn = {
+        "conn_type": "smtp",
+        "host": "127.0.0.1",
+        "port": port,
+        "extra": {"disable_ssl": True, "disable_tls": True, "from_email": "duchashi@zone.example"},
+    }
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps(conn))
+    monkeypatch.setenv("ZONEWH_NOTIFY_TO", "tongji@zone.example, leader@zone.example")
+    note = orch.notify(
+        orch.Notification("run_failed", "zone_monthly_publication", "r", "2014-12", "blocked")
+    )
+    assert note.channels == ["log", "email"]
+    ((mail_from, recipients, data),) = received
+    assert mail_from == "duchashi@zone.example"
+    assert recipients == ["tongji@zone.example", "leader@zone.example"]
+    assert b"Subject: [zonewh] zone_monthly_publication 2014-12 run_failed" in data
+    assert orch.read_notifications()[0]["channels"] == ["log", "email"]
+
+
+def test_smtp_failure_still_writes_the_log_line(home, monkeypatch):
+    conn = {"conn_type": "smtp", "host": "127.0.0.1", "port": 1, "extra": {"disable_ssl": True}}
+    monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps(conn))
+    monkeypatch.setenv("ZONEWH_NOTIFY_TO", "tongji@zone.example")
+    note = orch.notify(orch.Notification("run_failed", "d", "r", "2014-12", "blocked"))
+    assert note.channels == ["log"]
+    assert "email_error" in orch.read_notifications()[0]["details"]
