@@ -23,8 +23,9 @@ settings as (
 
 tolerance as (
 
-    select coalesce(max(try_cast(value as double)) filter (where key = 'ytd_tolerance_wan'), 1.0)
-        as ytd_tolerance_wan
+    select
+        coalesce(max(try_cast(value as double)) filter (where key = 'ytd_tolerance_wan'), 1.0)
+            as ytd_tolerance_wan
     from settings
 
 ),
@@ -64,7 +65,8 @@ final as (
         chained.previous_ytd_wan,
         chained.total_investment_wan,
         case
-            when chained.invested_ytd_wan > chained.total_investment_wan + tolerance.ytd_tolerance_wan
+            when chained.invested_ytd_wan
+                > chained.total_investment_wan + tolerance.ytd_tolerance_wan
                 then 'ytd above total investment'
             else 'ytd != previous ytd + month'
         end as reason,

@@ -17,8 +17,9 @@ settings as (
 
 tolerance as (
 
-    select coalesce(max(try_cast(value as double)) filter (where key = 'growth_tolerance_pp'), 0.1)
-        as growth_tolerance_pp
+    select
+        coalesce(max(try_cast(value as double)) filter (where key = 'growth_tolerance_pp'), 0.1)
+            as growth_tolerance_pp
     from settings
 
 ),
@@ -34,7 +35,8 @@ final as (
         indicators.value_ytd,
         indicators.value_ytd_prior,
         indicators.yoy_growth_pct,
-        round((indicators.value_ytd / indicators.value_ytd_prior - 1) * 100, 2) as computed_growth_pct,
+        round((indicators.value_ytd / indicators.value_ytd_prior - 1) * 100, 2)
+            as computed_growth_pct,
     from indicators
     cross join tolerance
     where

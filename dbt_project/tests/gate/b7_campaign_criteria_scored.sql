@@ -18,7 +18,12 @@ criteria as (
 
 assessed as (
 
-    select distinct month, campaign_code, unit_code, unit_group, submitter_code
+    select distinct
+        month,
+        campaign_code,
+        unit_code,
+        unit_group,
+        submitter_code
     from score_rows
 
 ),

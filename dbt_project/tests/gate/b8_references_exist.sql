@@ -63,14 +63,25 @@ problems as (
 
     union all
 
-    select month, 'drc', 'key_project_plan', 'town', town_reported, project_code
+    select
+        month,
+        'drc',
+        'key_project_plan',
+        'town',
+        town_reported,
+        project_code
     from plans
     where town_reported is not null and town is null
 
     union all
 
-    select progress.month, progress.submitter_code, 'project_progress', 'project_code',
-        progress.project_code, progress.project_code
+    select
+        progress.month,
+        progress.submitter_code,
+        'project_progress',
+        'project_code',
+        progress.project_code,
+        progress.project_code
     from progress
     left join plans
         on progress.month = plans.month
@@ -79,8 +90,13 @@ problems as (
 
     union all
 
-    select issues.month, issues.submitter_code, 'project_issues', 'project_code',
-        issues.project_code, issues.issue_code
+    select
+        issues.month,
+        issues.submitter_code,
+        'project_issues',
+        'project_code',
+        issues.project_code,
+        issues.issue_code
     from issues
     left join plans
         on issues.month = plans.month
@@ -89,34 +105,60 @@ problems as (
 
     union all
 
-    select month, submitter_code, 'project_issues', 'owner_unit', owner_unit_reported, issue_code
+    select
+        month,
+        submitter_code,
+        'project_issues',
+        'owner_unit',
+        owner_unit_reported,
+        issue_code
     from issues
     where owner_unit is null
 
     union all
 
-    select month, submitter_code, 'econ_indicators', 'indicator_code', indicator_code,
+    select
+        month,
+        submitter_code,
+        'econ_indicators',
+        'indicator_code',
+        indicator_code,
         indicator_code || '/' || cluster
     from indicators
     where not is_in_catalog
 
     union all
 
-    select month, submitter_code, 'econ_indicators', 'cluster', cluster,
+    select
+        month,
+        submitter_code,
+        'econ_indicators',
+        'cluster',
+        cluster,
         indicator_code || '/' || cluster
     from indicators
     where cluster <> '' and cluster not in (select cluster_code from clusters)
 
     union all
 
-    select distinct month, submitter_code, 'campaign_scores', 'assessed_unit',
-        assessed_unit_reported, campaign_code
+    select distinct
+        month,
+        submitter_code,
+        'campaign_scores',
+        'assessed_unit',
+        assessed_unit_reported,
+        campaign_code
     from score_rows
     where not is_unit_known
 
     union all
 
-    select distinct month, submitter_code, 'campaign_scores', 'campaign_code', campaign_code,
+    select distinct
+        month,
+        submitter_code,
+        'campaign_scores',
+        'campaign_code',
+        campaign_code,
         campaign_code
     from score_rows
     where campaign_code not in (select campaign_code from campaigns)

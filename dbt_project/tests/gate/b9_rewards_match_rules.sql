@@ -26,7 +26,10 @@ rules as (
 
 disqualified as (
 
-    select distinct rewards.month, rewards.campaign_code, rewards.unit_code
+    select distinct
+        rewards.month,
+        rewards.campaign_code,
+        rewards.unit_code
     from rewards
     inner join {{ ref('reward_rules') }} as all_rules
         on rewards.rule_code = all_rules.rule_code
@@ -48,11 +51,11 @@ due as (
         and scores.unit_group = rules.unit_group
         and scores.rank between rules.rank_from and rules.rank_to
     where not exists (
-        select 1 from disqualified
-        where disqualified.month = scores.month
-            and disqualified.campaign_code = scores.campaign_code
-            and disqualified.unit_code = scores.unit_code
-    )
+            select 1 from disqualified
+            where disqualified.month = scores.month
+                and disqualified.campaign_code = scores.campaign_code
+                and disqualified.unit_code = scores.unit_code
+        )
 
 ),
 

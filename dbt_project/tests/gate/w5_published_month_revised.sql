@@ -18,7 +18,9 @@ publication_log as (
 
 last_published as (
 
-    select month, max(attempted_at) as published_at
+    select
+        month,
+        max(attempted_at) as published_at
     from publication_log
     where published
     group by month

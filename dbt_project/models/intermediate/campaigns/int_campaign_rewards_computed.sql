@@ -101,8 +101,9 @@ quarterly as (
         or (
             rules.basis = 'rank_last'
             and quarter_rank = max(quarter_rank) over (
-                partition by quarter_ranked.month, quarter_ranked.campaign_code,
-                quarter_ranked.unit_group, rules.rule_code
+                partition by
+                    quarter_ranked.month, quarter_ranked.campaign_code,
+                    quarter_ranked.unit_group, rules.rule_code
             )
         )
 
@@ -149,8 +150,9 @@ december as (
         or (
             rules.basis = 'year_lowest_average'
             and year_averages.average_score = min(year_averages.average_score) over (
-                partition by year_averages.month, year_averages.campaign_code,
-                year_averages.unit_group, rules.rule_code
+                partition by
+                    year_averages.month, year_averages.campaign_code,
+                    year_averages.unit_group, rules.rule_code
             )
         )
 
@@ -158,7 +160,10 @@ december as (
 
 disqualified as (
 
-    select distinct month, campaign_code, unit_code
+    select distinct
+        month,
+        campaign_code,
+        unit_code
     from december
     where disqualifies_awards
 

@@ -77,7 +77,13 @@ assessed_months as (
         unit_group,
         month,
         lag(month) over (partition by campaign_code, unit_group order by month) as previous_month,
-    from (select distinct campaign_code, unit_group, month from ranked)
+    from (
+        select distinct
+            campaign_code,
+            unit_group,
+            month
+        from ranked
+    )
 
 ),
 

@@ -11,11 +11,11 @@ bounds as (
 
     select
         {% if has_month_range() -%}
-        {{ month_start() }} as first_month,
-        {{ month_end() }} as last_month
+            {{ month_start() }} as first_month,
+            {{ month_end() }} as last_month
         {%- else -%}
-        min(month) as first_month,
-        max(month) as last_month
+            min(month) as first_month,
+            max(month) as last_month
         {%- endif %}
     from submissions
 

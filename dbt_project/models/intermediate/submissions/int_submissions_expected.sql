@@ -48,7 +48,9 @@ forms_due as (
     where
         calendar.months = 'all'
         or list_contains(
-            list_transform(string_split(calendar.months, '|'), lambda m: try_cast(trim(m) as integer)),
+            list_transform(
+                string_split(calendar.months, '|'), lambda m: try_cast(trim(m) as integer)
+            ),
             month(months.month)
         )
 
@@ -57,10 +59,18 @@ forms_due as (
 submitters as (
 
     -- a submitter that is not a role is the unit code itself (drc, ist)
-    select distinct month, submitter, submitter as unit_code from forms_due
+    select distinct
+        month,
+        submitter,
+        submitter as unit_code
+    from forms_due
     where submitter not in ('plan_responsible', 'campaign_lead')
     union all
-    select distinct month, 'plan_responsible' as submitter, responsible_unit from plans
+    select distinct
+        month,
+        'plan_responsible' as submitter,
+        responsible_unit
+    from plans
     where responsible_unit is not null
     union all
     select

@@ -26,13 +26,19 @@ units as (
 
 by_code as (
 
-    select unit_code as alias, * from units
+    select
+        unit_code as alias,
+        *
+    from units
 
 ),
 
 by_name as (
 
-    select unit_name as alias, * from units
+    select
+        unit_name as alias,
+        *
+    from units
     where unit_type <> 'village'
 
 ),

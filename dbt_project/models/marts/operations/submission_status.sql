@@ -66,19 +66,29 @@ unexpected as (
     left join calendar
         on received.form_code = calendar.form_code
     where not exists (
-        select 1 from expected
-        where expected.month = received.month
-            and expected.unit_code = received.unit_code
-            and expected.form_code = received.form_code
-    )
+            select 1 from expected
+            where expected.month = received.month
+                and expected.unit_code = received.unit_code
+                and expected.form_code = received.form_code
+        )
 
 ),
 
 grid as (
 
-    select month, unit_code, form_code, due_on from expected
+    select
+        month,
+        unit_code,
+        form_code,
+        due_on
+    from expected
     union all
-    select month, unit_code, form_code, due_on from unexpected
+    select
+        month,
+        unit_code,
+        form_code,
+        due_on
+    from unexpected
 
 ),
 
@@ -96,12 +106,12 @@ final as (
             when received.accepted_at is not null
                 -- on time: no later than the end of the due day in CST (UTC+8)
                 then case
-                    when grid.due_on is null
-                        or epoch(received.accepted_at)
-                        < epoch(cast(grid.due_on + 1 as timestamp)) - 8 * 3600
-                        then 'on_time'
-                    else 'late'
-                end
+                        when grid.due_on is null
+                            or epoch(received.accepted_at)
+                            < epoch(cast(grid.due_on + 1 as timestamp)) - 8 * 3600
+                            then 'on_time'
+                        else 'late'
+                    end
             when waivers.reason is not null then 'waived'
             when received.versions > 0 then 'rejected'
             else 'missing'
