@@ -49,7 +49,7 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     row = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, table],
-    ).fetchone()
+    ).fetchall()[0]
     return bool(row and row[0])
 
 
@@ -70,8 +70,8 @@ def current_plan_submission(con: duckdb.DuckDBPyConnection, month: date) -> str 
         limit 1
         """,
         [month.year, month],
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    return row[0][0] if row else None
 
 
 def plan_responsible_units(

@@ -121,7 +121,7 @@ def load_file(
                     record.ingested_at,
                 ],
             )
-            loaded = con.execute(f"select count(*) from {rows_table}").fetchone()[0]
+            loaded = con.execute(f"select count(*) from {rows_table}").fetchall()[0][0]
         record.rows_loaded = int(loaded)
         con.execute(
             "insert into raw.submissions values (" + ", ".join(["?"] * 20) + ")",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from datetime import date, timedelta
 
 import duckdb
@@ -24,8 +25,10 @@ SERIAL_MIN, SERIAL_MAX = 10_000, 99_999
 """Excel serial numbers accepted as dates (1927-05-18 .. 2173-10-14)."""
 
 _NUM_RE = r"^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(%|亿元|万元|元)?$"
-_DATE_RE = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-_COMPACT_RE = r"^(\d{4})(\d{2})(\d{2})$"
+_DATE_RE = (
+    r"^(\d{4})(?:-(\d{1,2})-(\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:-\d+)?)?)?|(\d{2})(\d{2}))$"
+)
+"""A date once 年/月/`/`/`.` became `-`: y-m-d[日][ time], or yyyymmdd."""
 _SERIAL_RE = r"^(\d{5})(?:\.\d+)?$"
 
 WHITESPACE = " \t\r\n\f\u3000\u00a0"
@@ -44,63 +47,66 @@ create or replace temp macro zw_trim(s) as
     end;
 create or replace temp macro zw_is_blank_trimmed(t) as coalesce(t in ({_DASHES_SQL}), true);
 create or replace temp macro zw_is_blank(s) as zw_is_blank_trimmed(zw_trim(s));
-create or replace temp macro zw_clean(s) as
-    nullif(regexp_replace(translate(zw_trim(s), '{FULL_WIDTH}', '{HALF_WIDTH}'),
-        '[,\\s\u3000]', '', 'g'), '');
-create or replace temp macro zw_number_parts(p, unit_wan) as
-    case
-        when p.n = '' then null
-        when p.s in ('亿元', '万元', '元') and unit_wan is null then null
-        when p.s = '亿元' then try_cast(p.n as double) * 10000.0 / unit_wan
-        when p.s = '万元' then try_cast(p.n as double) / unit_wan
-        when p.s = '元' then try_cast(p.n as double) * 0.0001 / unit_wan
-        else try_cast(p.n as double)
-    end;
+create or replace temp macro zw_clean(t) as
+    nullif(regexp_replace(translate(t, '{FULL_WIDTH}', '{HALF_WIDTH}'), '[,\\s\u3000]', '', 'g'), '');
 create or replace temp macro zw_number_slow(t, unit_wan) as
-    zw_number_parts(regexp_extract(zw_clean(t), '{_NUM_RE}', ['n', 's']), unit_wan);
+    list_transform(
+        [regexp_extract(zw_clean(t), '{_NUM_RE}', ['n', 's'])],
+        lambda p: case
+            when p.n = '' then null
+            when p.s = '' or p.s = '%' then try_cast(p.n as double)
+            when unit_wan is null then null
+            else try_cast(p.n as double)
+                * case p.s when '亿元' then 10000.0 when '万元' then 1.0 else 0.0001 end
+                / unit_wan
+        end
+    )[1];
 create or replace temp macro zw_number_trimmed(t, unit_wan) as
-    case
-        when isfinite(try_cast(t as double)) then try_cast(t as double)
-        else zw_number_slow(t, unit_wan)
-    end;
+    coalesce(
+        case when isfinite(try_cast(t as double)) then try_cast(t as double) end,
+        zw_number_slow(t, unit_wan)
+    );
 create or replace temp macro zw_number(s, unit_wan) as
     case when zw_is_blank(s) then null else zw_number_trimmed(zw_trim(s), unit_wan) end;
 create or replace temp macro zw_integer_of(n) as
-    case when n = round(n) and abs(n) < 9.0e15 then cast(n as bigint) end;
+    list_transform([n], lambda x: case when x = round(x) and abs(x) < 9.0e15
+        then cast(x as bigint) end)[1];
 create or replace temp macro zw_integer(s) as zw_integer_of(zw_number(s, null));
-create or replace temp macro zw_date_text(s) as
-    regexp_replace(regexp_replace(replace(replace(
-        translate(zw_trim(s), '{FULL_WIDTH}', '{HALF_WIDTH}'),
-        '年', '-'), '月', '-'), '日', ''), '[/.]', '-', 'g');
-create or replace temp macro zw_date_parts(p) as
-    try_cast(try_strptime(p.y || '-' || p.m || '-' || p.d, '%Y-%m-%d') as date);
+create or replace temp macro zw_serial_date(c) as
+    case when regexp_full_match(c, '{_SERIAL_RE}')
+        then cast(date '1899-12-30' + cast(floor(cast(c as double)) as integer) as date) end;
 create or replace temp macro zw_date_slow(t) as
-    case
-        when regexp_full_match(zw_date_text(t), '{_DATE_RE}')
-            then zw_date_parts(regexp_extract(zw_date_text(t), '{_DATE_RE}', ['y', 'm', 'd']))
-        when regexp_full_match(zw_date_text(t), '{_COMPACT_RE}')
-            then zw_date_parts(regexp_extract(zw_date_text(t), '{_COMPACT_RE}', ['y', 'm', 'd']))
-        when regexp_full_match(zw_clean(t), '{_SERIAL_RE}')
-            then cast(date '1899-12-30'
-                + cast(floor(cast(zw_clean(t) as double)) as integer) as date)
-    end;
+    coalesce(
+        list_transform(
+            [regexp_extract(
+                regexp_replace(translate(t, '{FULL_WIDTH}', '{HALF_WIDTH}'), '[年月/.]', '-', 'g'),
+                '{_DATE_RE}', ['y', 'm1', 'd1', 'm2', 'd2'])],
+            lambda p: case when p.y <> '' then try_cast(try_strptime(
+                p.y || '-' || p.m1 || p.m2 || '-' || p.d1 || p.d2, '%Y-%m-%d') as date) end
+        )[1],
+        zw_serial_date(zw_clean(t))
+    );
 create or replace temp macro zw_date_trimmed(t) as
-    case
-        when regexp_full_match(t, '\\d{{4}}-\\d{{2}}-\\d{{2}}( 00:00:00)?')
-            then coalesce(try_cast(try_strptime(left(t, 10), '%Y-%m-%d') as date),
-                zw_date_slow(t))
-        else zw_date_slow(t)
-    end;
+    coalesce(
+        case when regexp_full_match(t, '\\d{{4}}-\\d{{2}}-\\d{{2}}( 00:00:00)?')
+            then try_cast(try_strptime(left(t, 10), '%Y-%m-%d') as date) end,
+        zw_date_slow(t)
+    );
 create or replace temp macro zw_date(s) as
     case when zw_is_blank(s) then null else zw_date_trimmed(zw_trim(s)) end;
 create or replace temp macro zw_text(s) as
     case when zw_is_blank(s) then null else zw_trim(s) end;
 """
 
+_INSTALLED: weakref.WeakSet = weakref.WeakSet()
+
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the zw_* normalisation macros on a connection (idempotent)."""
+    """Create the zw_* normalisation macros (temporary) on a connection, once."""
+    if con in _INSTALLED:
+        return
     con.execute(MACROS)
+    _INSTALLED.add(con)
 
 
 def money_wan(unit: str | None) -> float | None:
@@ -151,9 +157,8 @@ def parse_integer(s: str | None) -> int | None:
 
 
 def _date_text(s: str) -> str:
-    t = str(s).strip(WHITESPACE).translate(str.maketrans(FULL_WIDTH, HALF_WIDTH))
-    t = t.replace("年", "-").replace("月", "-").replace("日", "")
-    return re.sub(r"[/.]", "-", t)
+    t = str(s).translate(str.maketrans(FULL_WIDTH, HALF_WIDTH))
+    return re.sub(r"[年月/.]", "-", t)
 
 
 def _make_date(y: str, m: str, d: str) -> date | None:
@@ -167,13 +172,12 @@ def parse_date(s: str | None) -> date | None:
     """Python twin of `zw_date`: a date, or None."""
     if is_blank(s):
         return None
-    t = _date_text(s or "")
-    for pattern in (_DATE_RE, _COMPACT_RE):
-        m = re.fullmatch(pattern[1:-1], t)
-        if m:
-            return _make_date(*m.groups()[:3])
-    c = _clean(s) or ""
-    m = re.fullmatch(_SERIAL_RE[1:-1], c)
+    t = str(s).strip(WHITESPACE)
+    m = re.fullmatch(_DATE_RE[1:-1], _date_text(t))
     if m:
+        y, m1, d1, m2, d2 = m.groups()
+        return _make_date(y, m1 or m2, d1 or d2)
+    c = _clean(t) or ""
+    if re.fullmatch(_SERIAL_RE[1:-1], c):
         return EXCEL_EPOCH + timedelta(days=math.floor(float(c)))
     return None

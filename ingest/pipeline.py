@@ -218,7 +218,7 @@ class Ingestor:
             "select coalesce(max(version), 0) from raw.submissions "
             "where month = ? and unit_code = ? and form_code = ?",
             [parse_month(month), unit, form_code],
-        ).fetchone()
+        ).fetchall()[0]
         return int(row[0]) + 1
 
     def process(self, f: LandingFile) -> FileOutcome:
@@ -258,7 +258,9 @@ class Ingestor:
             reason_en=first_error.message_en if first_error else None,
         )
         if record.accepted:
-            record.rows_loaded = int(self.con.execute("select count(*) from _zw_n").fetchone()[0])
+            record.rows_loaded = int(
+                self.con.execute("select count(*) from _zw_n").fetchall()[0][0]
+            )
         receipt = receipt_dict(
             file=f.rel,
             unit_code=f.unit_code,

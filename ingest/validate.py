@@ -107,7 +107,7 @@ def fetch_result(con: duckdb.DuckDBPyConnection) -> ValidationResult:
     errors, warnings = con.execute(
         "select count(*) filter (where severity = 'error'), "
         "count(*) filter (where severity = 'warning') from _zw_p"
-    ).fetchone()
+    ).fetchall()[0]
     rows = con.execute(
         f"""
         select * from _zw_p
@@ -118,41 +118,39 @@ def fetch_result(con: duckdb.DuckDBPyConnection) -> ValidationResult:
     return ValidationResult(int(errors), int(warnings), [Problem(*r) for r in rows])
 
 
-def _add(
-    con: duckdb.DuckDBPyConnection,
-    rule: str,
-    header: str | None,
-    sheet: str,
-    select_sql: str,
-    params: list | None = None,
-) -> None:
-    """Insert the problems of one rule; `select_sql` yields (row, value, expected_zh, expected_en)."""
+def _branch(rule: str, header: str | None, sheet: str, select_sql: str) -> str:
+    """A select yielding `_zw_p` rows for one rule; `select_sql` yields
+    (row, value, expected_zh, expected_en)."""
     severity = "warning" if rule in WARNING_RULES else "error"
-    con.execute(
-        f"""
-        insert into _zw_p
-        with q as (select * from ({select_sql}) as q(r, v, zh, en))
-        select
-            {_q(severity)},
-            {_q(rule)},
-            {_q(sheet)},
-            r,
-            {"null" if header is None else _q(header)},
-            v,
-            '工作表“' || {_q(sheet)} || '”'
-                || case when r is null then '' else '第 ' || r || ' 行' end
-                || {_q("" if header is None else "“" + header + "”列")}
-                || case when v is null then '' else '的值“' || v || '”' end
-                || '：' || zh,
-            'sheet ' || {_q(repr(sheet))}
-                || case when r is null then '' else ', row ' || r end
-                || {_q("" if header is None else f", column {header!r}")}
-                || case when v is null then '' else ', value ''' || v || '''' end
-                || ': ' || en,
-        from q
-        """,
-        params or [],
-    )
+    return f"""
+        select * from (
+            with q as (select * from ({select_sql}) as q(r, v, zh, en))
+            select
+                {_q(severity)},
+                {_q(rule)},
+                {_q(sheet)},
+                cast(r as integer),
+                {"null" if header is None else _q(header)},
+                cast(v as varchar),
+                '工作表“' || {_q(sheet)} || '”'
+                    || case when r is null then '' else '第 ' || r || ' 行' end
+                    || {_q("" if header is None else "“" + header + "”列")}
+                    || case when v is null then '' else '的值“' || v || '”' end
+                    || '：' || zh,
+                'sheet ' || {_q(repr(sheet))}
+                    || case when r is null then '' else ', row ' || r end
+                    || {_q("" if header is None else f", column {header!r}")}
+                    || case when v is null then '' else ', value ''' || v || '''' end
+                    || ': ' || en,
+            from q
+        )
+    """
+
+
+def _insert(con: duckdb.DuckDBPyConnection, branches: list[str]) -> None:
+    """Insert the problems of many rules in one statement."""
+    if branches:
+        con.execute("insert into _zw_p " + "\nunion all\n".join(branches))
 
 
 # ---------------------------------------------------------------- lookups
@@ -836,8 +834,9 @@ def _prepare(con: duckdb.DuckDBPyConnection, form: Form, ctx: Context) -> None:
         )
 
 
-def _generic(con: duckdb.DuckDBPyConnection, form: Form, ctx: Context) -> None:
+def _generic(form: Form, ctx: Context) -> list[str]:
     """Required, type and enumeration checks."""
+    branches: list[str] = []
     for f in form.fields:
         c = f.code
         if f.type in ("number", "integer", "date"):
@@ -847,34 +846,38 @@ def _generic(con: duckdb.DuckDBPyConnection, form: Form, ctx: Context) -> None:
                 "date": ("日期（如 2019-06-30、2019/6/30、2019年6月30日）", "a date"),
             }[f.type]
             unit = f"（单位：{f.money_unit}）" if f.money_unit else ""
-            _add(
-                con,
-                "type",
-                f.header,
-                ctx.sheet,
-                f"select _row, t_{c}, '应为{what[0]}{unit}', 'expected {what[1]}' "
-                f"from _zw_n where not b_{c} and {c} is null",
+            branches.append(
+                _branch(
+                    "type",
+                    f.header,
+                    ctx.sheet,
+                    f"select _row, t_{c}, '应为{what[0]}{unit}', 'expected {what[1]}' "
+                    f"from _zw_n where not b_{c} and {c} is null",
+                )
             )
         if f.required:
-            _add(
-                con,
-                "required",
-                f.header,
-                ctx.sheet,
-                f"select _row, null, '必填，不能为空', 'required, must not be empty' "
-                f"from _zw_n where b_{c}",
+            branches.append(
+                _branch(
+                    "required",
+                    f.header,
+                    ctx.sheet,
+                    f"select _row, null, '必填，不能为空', 'required, must not be empty' "
+                    f"from _zw_n where b_{c}",
+                )
             )
         if f.enum:
             allowed = ", ".join(_q(e) for e in f.enum)
-            _add(
-                con,
-                "enum",
-                f.header,
-                ctx.sheet,
-                f"select _row, t_{c}, {_q('应为以下之一：' + '、'.join(f.enum))}, "
-                f"{_q('expected one of: ' + ', '.join(f.enum))} "
-                f"from _zw_n where {c} is not null and {c} not in ({allowed})",
+            branches.append(
+                _branch(
+                    "enum",
+                    f.header,
+                    ctx.sheet,
+                    f"select _row, t_{c}, {_q('应为以下之一：' + '、'.join(f.enum))}, "
+                    f"{_q('expected one of: ' + ', '.join(f.enum))} "
+                    f"from _zw_n where {c} is not null and {c} not in ({allowed})",
+                )
             )
+    return branches
 
 
 def _file_level(
@@ -955,12 +958,13 @@ def validate(
     ctx.sheet = ctx.sheet or data.sheet
     normalise(con, data, form)
     reset_problems(con, _file_level(con, data, form, ctx))
-    _generic(con, form, ctx)
+    branches = _generic(form, ctx)
     _prepare(con, form, ctx)
     for f in form.fields:
         for rule in f.rules:
-            _add(con, rule, f.header, ctx.sheet, FIELD_RULES[rule](ctx, f))
+            branches.append(_branch(rule, f.header, ctx.sheet, FIELD_RULES[rule](ctx, f)))
     for rule in form.form_rules:
         header, sql = FORM_RULES[rule](ctx, form)
-        _add(con, rule, header, ctx.sheet, sql)
+        branches.append(_branch(rule, header, ctx.sheet, sql))
+    _insert(con, branches)
     return fetch_result(con)

@@ -69,7 +69,7 @@ def con() -> duckdb.DuckDBPyConnection:
 
 @pytest.mark.parametrize(("text", "unit_wan", "expected"), NUMBERS)
 def test_number(con: duckdb.DuckDBPyConnection, text, unit_wan, expected) -> None:
-    sql = con.execute("select zw_number(?::varchar, ?::double)", [text, unit_wan]).fetchone()[0]
+    sql = con.execute("select zw_number(?::varchar, ?::double)", [text, unit_wan]).fetchall()[0][0]
     py = parse_number(text, unit_wan)
     assert sql == pytest.approx(expected) if expected is not None else sql is None
     assert py == pytest.approx(expected) if expected is not None else py is None
@@ -77,20 +77,20 @@ def test_number(con: duckdb.DuckDBPyConnection, text, unit_wan, expected) -> Non
 
 @pytest.mark.parametrize(("text", "expected"), INTEGERS)
 def test_integer(con: duckdb.DuckDBPyConnection, text, expected) -> None:
-    assert con.execute("select zw_integer(?::varchar)", [text]).fetchone()[0] == expected
+    assert con.execute("select zw_integer(?::varchar)", [text]).fetchall()[0][0] == expected
     assert parse_integer(text) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), DATES)
 def test_date(con: duckdb.DuckDBPyConnection, text, expected) -> None:
-    assert con.execute("select zw_date(?::varchar)", [text]).fetchone()[0] == expected
+    assert con.execute("select zw_date(?::varchar)", [text]).fetchall()[0][0] == expected
     assert parse_date(text) == expected
 
 
 @pytest.mark.parametrize("text", ["-", "—", "", "  ", None, "－", "x", "0"])
 def test_blank(con: duckdb.DuckDBPyConnection, text) -> None:
     expected = text not in ("x", "0")
-    assert con.execute("select zw_is_blank(?::varchar)", [text]).fetchone()[0] is expected
+    assert con.execute("select zw_is_blank(?::varchar)", [text]).fetchall()[0][0] is expected
     assert is_blank(text) is expected
 
 
@@ -102,5 +102,5 @@ def test_macros_are_temporary(tmp_path) -> None:
     c = duckdb.connect(str(db))
     names = c.execute(
         "select count(*) from duckdb_functions() where function_name like 'zw_%'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     assert names == 0
