@@ -325,6 +325,16 @@ def build(
     )
 
 
+def generate_docs(paths: Paths | None = None) -> Path:
+    """`dbt docs generate` on the working warehouse; returns the index.html path."""
+    p = paths or default_paths()
+    ok, _, error = run_dbt(["docs", "generate", "--quiet"], p)
+    index = target_dir(p) / "index.html"
+    if not ok or not index.exists():
+        raise RuntimeError(f"dbt docs generate failed: {error}")
+    return index
+
+
 def _record_months(p: Paths, dbt_vars: dict[str, str]) -> None:
     """Write the month range into run_results.json's `args.vars`, as `--vars` would have,
     so a later reader knows which months these results cover."""

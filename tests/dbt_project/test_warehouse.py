@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from zonewh.config import Paths
-from zonewh.warehouse import build, month_vars, parse_manifest
+from zonewh.warehouse import build, generate_docs, month_vars, parse_manifest, seeds_loaded
 
 from .rawdata import RawWriter, econ_rows, write_small_warehouse
 
@@ -175,6 +175,8 @@ def test_rebuilding_a_month_is_identical_and_leaves_other_months_alone(built):
         writer = RawWriter(con, versions={("2014-11", "drc", "econ_indicators"): 1})
         writer.add("2014-11", "drc", "econ_indicators", revised, day=20)
     result = build(["2014-12"], paths=p)
+    # reference data unchanged since the first build: no seeding
+    assert seeds_loaded(p) and not [n for n in result.nodes if n.resource_type == "seed"]
     assert result.success and result.vars == {
         "month_start": "2014-12-01",
         "month_end": "2014-12-01",
@@ -224,3 +226,11 @@ def test_parse_manifest_writes_manifest(tmp_path: Path):
     manifest = parse_manifest(paths=p)
     assert manifest == p.warehouse_dir / "target" / "manifest.json"
     assert '"model.zonewh.project_investment"' in manifest.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_docs_generate(built):
+    p, _ = built
+    index = generate_docs(p)
+    catalog = (index.parent / "catalog.json").read_text(encoding="utf-8")
+    assert index.name == "index.html" and "model.zonewh.campaign_rewards" in catalog
