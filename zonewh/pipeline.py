@@ -2,7 +2,8 @@
 
 `run_month(M)` ingests M and every other landing month with new files, rebuilds M and the
 published months that received newly accepted versions since their publication (revisions,
-W5), gates M, publishes M together with those revised months, and writes M's bulletin.
+W5), gates M and each revised month, publishes M together with the revised months that pass
+(a revised month that fails stays as published and pending), and writes M's bulletin.
 """
 
 from __future__ import annotations
@@ -130,15 +131,21 @@ def run_month(month: str, paths: Paths | None = None, progress: Any = None) -> R
     with _Stage(result, "ingest", progress, task):
         result.ingest = ingest_new(month, p, progress)
     with _Stage(result, "dbt", progress, task):
-        result.revised_months = revised_months(month, p)
-        for revised in result.revised_months:
-            rebuilt = _build([revised], p)
-            if not rebuilt.success:
-                result.notes.append(f"rebuild of revised {revised} failed: {rebuilt.summary()}")
+        rebuilt = {r: _build([r], p) for r in revised_months(month, p)}
         result.build = _build([month], p)
         if result.build.error:
             result.notes.append(f"dbt: {result.build.error}")
     with _Stage(result, "gate", progress, task):
+        for revised, build in rebuilt.items():
+            verdict = check(revised, p, build_result=build)
+            if verdict.passed:
+                result.revised_months.append(revised)
+            else:
+                codes = ", ".join(sorted({c.code for c in verdict.failures}))
+                result.notes.append(
+                    f"revision of {revised} not carried: its gate fails ({codes}); "
+                    f"report {verdict.report_html}"
+                )
         result.gate = check(
             month, p, build_result=result.build, revised_months=result.revised_months
         )

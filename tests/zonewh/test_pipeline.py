@@ -215,3 +215,33 @@ def test_an_unscored_criterion_blocks(scenario):
     path = scenario.landing / MONTH / "agr" / "campaign_scores.xlsx"
     _delete_row(path, "得分", lambda v: v.get("考核项目") == "mlxc")
     _assert_blocked(scenario, before, "agr", "campaign_scores", "B7")
+
+
+@pytest.mark.slow
+def test_a_resubmission_of_a_published_month_is_carried_as_a_revision(scenario):
+    path = scenario.landing / BASE / "drc" / "econ_indicators.xlsx"
+    header = "全市排名"
+
+    def rerank(row, col, values):
+        row[col].value = 7 if values[header] != 7 else 6
+
+    _edit(path, header, lambda v: v.get("指标代码") == "retail", rerank)
+    sql = (
+        "select city_rank from marts.economic_indicators where month = '2019-01-01' "
+        "and indicator_code = 'retail' and cluster = ''"
+    )
+    with duckdb.connect(str(scenario.published), read_only=True) as con:
+        [(before,)] = con.execute(sql).fetchall()
+    result = run_month(MONTH, scenario)
+    assert result.published, [(c.code, c.message) for c in result.gate.failures]
+    assert result.revised_months == [BASE]
+    assert ("W5", [{"month": BASE}]) in [(w.code, w.examples) for w in result.gate.warnings]
+    with duckdb.connect(str(scenario.published), read_only=True) as con:
+        [(after,)] = con.execute(sql).fetchall()
+        [(revised,)] = con.execute(
+            "select revised_months from marts.publication_log where month = '2019-02-01'"
+        ).fetchall()
+    assert after == (7 if before != 7 else 6)
+    assert revised == BASE
+    with duckdb.connect(str(scenario.vintages / f"{BASE}.duckdb"), read_only=True) as con:
+        assert con.execute(sql).fetchall() == [(before,)]  # the vintage stays as published
