@@ -85,10 +85,18 @@ def child_parse() -> None:
     from airflow.dag_processing.dagbag import DagBag
 
     imported = time.perf_counter() - started
-    started = time.perf_counter()
-    bag = DagBag(dag_folder=str(REPO / "dags"))
-    total = time.perf_counter() - started
-    files = {Path(s.file).name: s.duration.total_seconds() for s in bag.dagbag_stats}
+    totals: list[float] = []
+    first: dict[str, float] = {}
+    files: dict[str, float] = {}
+    for _ in range(3):  # the first parse imports cosmos too; then best of the repeats
+        started = time.perf_counter()
+        bag = DagBag(dag_folder=str(REPO / "dags"))
+        totals.append(time.perf_counter() - started)
+        for stat in bag.dagbag_stats:
+            name = Path(stat.file).name
+            first.setdefault(name, stat.duration.total_seconds())
+            files[name] = min(files.get(name, 1e9), stat.duration.total_seconds())
+    total = totals[0]
     tasks = {d: len(bag.dags[d].tasks) for d in bag.dags}
     errors = {str(k): v for k, v in bag.import_errors.items()}
     print(
@@ -96,6 +104,7 @@ def child_parse() -> None:
             {
                 "airflow_import_s": imported,
                 "dagbag_s": total,
+                "files_first_s": first,
                 "files_s": files,
                 "tasks": tasks,
                 "errors": errors,
@@ -209,7 +218,10 @@ def _print(f: dict) -> None:
     print(f"month {f['month']}")
     for key in ("parse_single", "parse_cosmos"):
         p = f[key]
-        files = ", ".join(f"{k} {v:.3f} s" for k, v in p["files_s"].items())
+        files = ", ".join(
+            f"{k} {p['files_first_s'][k]:.3f} s first, {v:.3f} s again"
+            for k, v in p["files_s"].items()
+        )
         print(
             f"{key:13} airflow import {p['airflow_import_s']:.2f} s; DagBag {p['dagbag_s']:.3f} s "
             f"({files}); tasks {p['tasks']}; errors {p['errors'] or 'none'}"

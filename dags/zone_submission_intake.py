@@ -10,7 +10,7 @@ Runs in pool `warehouse_writer` with the monthly DAG's writing tasks.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import CronTriggerTimetable, dag, task
 
@@ -20,7 +20,7 @@ from zonewh import orchestration as orch
 @dag(
     dag_id="zone_submission_intake",
     schedule=CronTriggerTimetable(orch.INTAKE_CRON, timezone=orch.ZONE_TIMEZONE),
-    start_date=datetime(2026, 1, 1, tzinfo=orch.CST),
+    start_date=orch.first_interval_start(),  # catchup=False: only the latest interval runs
     catchup=False,
     max_active_runs=1,
     dagrun_timeout=timedelta(minutes=30),

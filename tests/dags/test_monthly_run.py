@@ -129,3 +129,20 @@ def test_setup_creates_the_writer_pool(airflow_db):
     pool = Pool.get_pool(orch.WRITER_POOL)
     assert pool is not None and pool.slots == 1
     assert orch.main(["bogus"]) == 2
+
+
+def test_intake_dag_ingests_the_open_months_and_writes_receipts(airflow_db, home):
+    from datetime import datetime
+
+    from airflow.dag_processing.dagbag import DagBag
+
+    from zonewh.config import CST
+    from zonewh.demo import write_demo
+
+    write_demo(home.landing)
+    dag = DagBag(dag_folder=str(DAGS_FOLDER)).dags["zone_submission_intake"]
+    # 3 February 2014 (CST): open months 2013-12, 2014-01, 2014-02; the demo has the last two
+    run = dag.test(logical_date=datetime(2014, 2, 3, 10, 0, tzinfo=CST))
+    assert str(run.state) == "success", _states(run)
+    receipts = {p.relative_to(home.receipts).parts[0] for p in home.receipts.rglob("*.json")}
+    assert receipts == {"2014-01", "2014-02"}
