@@ -62,10 +62,10 @@ create or replace temp macro zw_number_slow(t, unit_wan) as
         end
     )[1];
 create or replace temp macro zw_number_trimmed(t, unit_wan) as
-    coalesce(
-        case when isfinite(try_cast(t as double)) then try_cast(t as double) end,
-        zw_number_slow(t, unit_wan)
-    );
+    case
+        when isfinite(try_cast(t as double)) then try_cast(t as double)
+        else zw_number_slow(t, unit_wan)
+    end;
 create or replace temp macro zw_number(s, unit_wan) as
     case when zw_is_blank(s) then null else zw_number_trimmed(zw_trim(s), unit_wan) end;
 create or replace temp macro zw_integer_of(n) as
@@ -86,12 +86,14 @@ create or replace temp macro zw_date_slow(t) as
         )[1],
         zw_serial_date(zw_clean(t))
     );
+create or replace temp macro zw_date_fast(t) as
+    case when length(t) = 10 or (length(t) = 19 and right(t, 9) = ' 00:00:00')
+        then try_cast(left(t, 10) as date) end;
 create or replace temp macro zw_date_trimmed(t) as
-    coalesce(
-        case when regexp_full_match(t, '\\d{{4}}-\\d{{2}}-\\d{{2}}( 00:00:00)?')
-            then try_cast(try_strptime(left(t, 10), '%Y-%m-%d') as date) end,
-        zw_date_slow(t)
-    );
+    case
+        when zw_date_fast(t) is not null then zw_date_fast(t)
+        else zw_date_slow(t)
+    end;
 create or replace temp macro zw_date(s) as
     case when zw_is_blank(s) then null else zw_date_trimmed(zw_trim(s)) end;
 create or replace temp macro zw_text(s) as

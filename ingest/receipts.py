@@ -5,6 +5,7 @@ Both sit at `receipts/<YYYY-MM>/<unit_code>/<file name>.json|.html` under the ho
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
 from pathlib import Path
@@ -70,6 +71,7 @@ def receipt_dict(
     }
 
 
+@functools.cache
 def _env() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("ingest", "templates"),
