@@ -64,12 +64,14 @@ def _child_json(args: list[str], env: dict[str, str], log: Path) -> dict:
 
 
 def _fresh(month: str, root: Path, name: str) -> Path:
-    """A fresh home with the demo submissions in its landing folder."""
+    """A fresh home whose landing folder holds the demo submissions of `month` only (both
+    `zonewh run` and the DAG ingest every month with new files)."""
     base = root / name
     env = _env(base)
     code = (
-        "from zonewh.config import paths; from zonewh.demo import write_demo; "
-        "p = paths().ensure(); write_demo(p.landing)"
+        "import shutil; from zonewh.config import paths; from zonewh.demo import write_demo; "
+        "p = paths().ensure(); write_demo(p.landing); "
+        f"[shutil.rmtree(d) for d in p.landing.iterdir() if d.name != {month!r}]"
     )
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
     return base

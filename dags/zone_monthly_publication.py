@@ -81,10 +81,9 @@ def zone_monthly_publication():
 
     @task(pool=orch.WRITER_POOL)
     def ingest(month: str) -> dict:
-        """Validate and load every new file for the month; write receipts."""
-        from ingest.pipeline import ingest_month
-
-        return orch.report_summary(ingest_month(month))
+        """Validate and load every new file of the month (and of any month with new files,
+        i.e. revisions); write receipts."""
+        return orch.ingest_for_run(month)
 
     @task.branch
     def choose_dbt(**context) -> str:

@@ -256,17 +256,42 @@ def release_dbt_duckdb() -> None:
             DuckDBConnectionManager._ENV = None
 
 
-def dbt_build_month(month: str, home: Paths | None = None) -> dict[str, Any]:
-    """`dbt build` of one month; failing tests are left to the gate, a dbt error raises."""
+def revised_to_rebuild(month: str, home: Paths | None = None) -> list[str]:
+    """Published months other than `month` with versions accepted since their publication."""
+    from .publish import revised_months
+
+    p = home or paths()
+    return sorted(set(revised_months(month, p)) - {month})
+
+
+def ingest_for_run(month: str, home: Paths | None = None) -> dict[str, Any]:
+    """Ingest the month and every other month folder with new files (as `zonewh run` does)."""
+    from .pipeline import ingest_new
+
+    return report_summary(ingest_new(month, (home or paths()).ensure()))
+
+
+def _build_months(months: list[str], home: Paths | None) -> Any:
+    """`dbt build` of each month in turn (revised months first); the last result."""
     from .warehouse import build
 
+    result = None
     try:
-        result = build([month], home)
+        for m in months:
+            result = build([m], home)
+            if result.error:
+                raise RuntimeError(f"dbt build of {m} did not run: {result.error}")
     finally:
         release_dbt_duckdb()
-    if result.error:
-        raise RuntimeError(f"dbt build of {month} did not run: {result.error}")
-    return {**report_summary(result), "summary": result.summary()}
+    return result
+
+
+def dbt_build_month(month: str, home: Paths | None = None) -> dict[str, Any]:
+    """`dbt build` of the revised months and the month; failing tests are left to the gate,
+    a dbt error (nothing run) raises."""
+    revised = revised_to_rebuild(month, home)
+    result = _build_months([*revised, month], home)
+    return {**report_summary(result), "summary": result.summary(), "revised": revised}
 
 
 def dbt_test_month(month: str, home: Paths | None = None) -> dict[str, Any]:
@@ -275,6 +300,9 @@ def dbt_test_month(month: str, home: Paths | None = None) -> dict[str, Any]:
     Used after the cosmos task group, whose tasks run dbt in temporary folders."""
     from .warehouse import run_dbt
 
+    revised = revised_to_rebuild(month, home)
+    if revised:
+        _build_months(revised, home)
     vars_yaml = "{" + ", ".join(f'{k}: "{v}"' for k, v in dbt_vars(month).items()) + "}"
     try:
         ok, nodes, error = run_dbt(["test", "--vars", vars_yaml, "--quiet"], home)
@@ -283,17 +311,17 @@ def dbt_test_month(month: str, home: Paths | None = None) -> dict[str, Any]:
     statuses: dict[str, int] = {}
     for node in nodes:
         statuses[node.status] = statuses.get(node.status, 0) + 1
-    return {"success": ok, "tests": len(nodes), "statuses": statuses, "error": error}
+    summary = {"success": ok, "tests": len(nodes), "statuses": statuses, "error": error}
+    return {**summary, "revised": revised}
 
 
 def gate_month(month: str, home: Paths | None = None) -> Any:
-    """The gate for a month, with the earlier published months its rebuild revised."""
+    """The gate for a month; revised months whose own gate passes are carried with it."""
     from .gate import check
-    from .publish import revised_months
 
     p = home or paths()
-    revised = sorted(set(revised_months(month, p)) - {month})
-    return check(month, p, revised_months=revised)
+    carried = [r for r in revised_to_rebuild(month, p) if check(r, p).passed]
+    return check(month, p, revised_months=carried)
 
 
 def load_gate_result(report_json: Path) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -51,6 +52,9 @@ def monthly_dag(airflow_db, home, monkeypatch):
     from zonewh.demo import write_demo
 
     write_demo(home.landing)
+    for folder in home.landing.iterdir():  # the demo month only: runs ingest every new month
+        if folder.name != DEMO_MONTH:
+            shutil.rmtree(folder)
     monkeypatch.setenv("ZONEWH_DBT_MANIFEST", str(home.home / "dbt" / "manifest.json"))
     monkeypatch.delenv("ZONEWH_NOTIFY_TO", raising=False)
     bag = DagBag(dag_folder=str(DAGS_FOLDER))
