@@ -268,6 +268,8 @@ def ingest_for_run(month: str, home: Paths | None = None) -> dict[str, Any]:
     """Ingest the month and every other month folder with new files (as `zonewh run` does)."""
     from .pipeline import ingest_new
 
+    release_dbt_duckdb()  # an in-process dbt step (dag.test, cosmos) may hold the file
+
     return report_summary(ingest_new(month, (home or paths()).ensure()))
 
 
@@ -300,6 +302,8 @@ def dbt_test_month(month: str, home: Paths | None = None) -> dict[str, Any]:
     Used after the cosmos task group, whose tasks run dbt in temporary folders."""
     from .warehouse import run_dbt
 
+    release_dbt_duckdb()  # an in-process dbt step (dag.test, cosmos) may hold the file
+
     revised = revised_to_rebuild(month, home)
     if revised:
         _build_months(revised, home)
@@ -318,6 +322,8 @@ def dbt_test_month(month: str, home: Paths | None = None) -> dict[str, Any]:
 def gate_month(month: str, home: Paths | None = None) -> Any:
     """The gate for a month; revised months whose own gate passes are carried with it."""
     from .gate import check
+
+    release_dbt_duckdb()  # an in-process dbt step (dag.test, cosmos) may hold the file
 
     p = home or paths()
     carried = [r for r in revised_to_rebuild(month, p) if check(r, p).passed]
@@ -353,6 +359,8 @@ def revised_from_gate(gate_result: Any) -> list[str]:
 def publish_month(month: str, report_json: Path, home: Paths | None = None) -> Any:
     """Publish a month the gate task passed, without running the gate a second time."""
     from .publish import publish
+
+    release_dbt_duckdb()  # an in-process dbt step (dag.test, cosmos) may hold the file
 
     gate_result = load_gate_result(report_json)
     if gate_result.month != month or not gate_result.passed:
