@@ -64,6 +64,15 @@ def print_run_result(console: Console, result: Any) -> None:
     for stage, seconds in result.timings.items():
         table.add_row(stage, f"{seconds:.1f}")
     console.print(table)
+    ingest = result.ingest
+    if ingest is not None:
+        console.print(
+            f"ingest: {_get(ingest, 'processed', 0)} new file(s), "
+            f"{_get(ingest, 'accepted', 0)} accepted, {_get(ingest, 'rejected', 0)} rejected"
+        )
+        for f in _get(ingest, "outcomes") or []:
+            if str(_get(f, "status", "")) == "rejected":
+                console.print(f"  [red]rejected[/] {_get(f, 'file_path')}: {_get(f, 'reason_en')}")
     for note in result.notes:
         console.print(f"[dim]{note}[/]")
     if result.publish is not None:
@@ -77,8 +86,9 @@ def print_run_result(console: Console, result: Any) -> None:
 
 def print_ingest_report(console: Console, report: Any) -> None:
     """Per-file outcomes of an ingest run (works with any report exposing `files`)."""
-    files = _get(report, "files") or _get(report, "results") or []
-    table = Table(title=f"ingest {_get(report, 'month', '')}")
+    files = _get(report, "outcomes") or _get(report, "files") or []
+    months = _get(report, "months") or [_get(report, "month", "")]
+    table = Table(title=f"ingest {', '.join(str(m) for m in months)}")
     for column in ("file", "unit", "form", "version", "status", "errors", "warnings", "rows"):
         table.add_column(column)
     for f in files:
@@ -95,6 +105,9 @@ def print_ingest_report(console: Console, report: Any) -> None:
             str(_get(f, "rows_loaded", "")),
         )
     console.print(table)
+    for f in files:
+        if str(_get(f, "status", "")) == "rejected" and _get(f, "reason_en"):
+            console.print(f"[red]rejected[/] {_get(f, 'file_path')}: {_get(f, 'reason_en')}")
     skipped = _get(report, "skipped")
     if skipped:
         count = skipped if isinstance(skipped, int) else len(skipped)
