@@ -270,6 +270,7 @@ def expectation_specs() -> dict[str, list[dict[str, Any]]]:
             column_A="total_investment_wan",
             column_B="invested_ytd_wan",
             or_equal=True,
+            ignore_row_if="either_value_is_missing",
         ),
         _e(
             "ExpectColumnValuesToBeBetween",
@@ -342,6 +343,7 @@ def expectation_specs() -> dict[str, list[dict[str, Any]]]:
             column_A="max_score",
             column_B="total_score",
             or_equal=True,
+            ignore_row_if="either_value_is_missing",
         ),
         _e("ExpectColumnValuesToBeBetween", "B7", "rank at least 1", column="rank", min_value=1),
         _e(
