@@ -294,7 +294,7 @@ class Ingestor:
             for src in (json_path, html_path):
                 shutil.copyfile(src, target.parent / src.name)
         if not record.accepted:
-            self.con.execute("create or replace temp table _zw_n as select 1 as _row where false")
+            self.con.execute("create or replace temp view _zw_n as select 1 as _row where false")
         load_file(self.con, record, form)
         return FileOutcome(
             f.rel,

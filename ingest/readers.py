@@ -159,8 +159,15 @@ def _map_columns(
     return positions, found, extra, [f.header for f in missing]
 
 
-def _shape(data: pa.Table, rows: pa.Array, positions: dict[str, int], form: Form) -> pa.Table:
-    """Columns by field code (null where absent) plus `_row`; blank and footer rows dropped."""
+def _shape(
+    data: pa.Table,
+    rows: pa.Array,
+    positions: dict[str, int],
+    form: Form,
+    keep: pa.ChunkedArray | pa.Array | None = None,
+) -> pa.Table:
+    """Columns by field code (null where absent) plus `_row`; blank and footer rows dropped
+    (`keep`, when given, already says which rows are data)."""
     n = data.num_rows
     names = data.column_names
     cols: dict[str, pa.Array] = {}
@@ -175,6 +182,8 @@ def _shape(data: pa.Table, rows: pa.Array, positions: dict[str, int], form: Form
     table = pa.table(cols)
     if n == 0:
         return table
+    if keep is not None:
+        return table if pc.all(keep).as_py() else table.filter(keep)
     texts = [data.column(j) for j in range(len(names))]
     texts = [t if t.type == pa.string() else pc.cast(t, pa.string()) for t in texts]
     first = pc.coalesce(*texts) if texts else pa.nulls(n, pa.string())
@@ -293,7 +302,7 @@ def decode_csv(data: bytes, path: Path) -> tuple[str, str]:
     """The text of a CSV and its encoding (utf-8, utf-8-sig or gb18030); rejects others."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
+            return str(memoryview(data)[3:], "utf-8"), "utf-8-sig"
         except UnicodeDecodeError:
             pass
     try:
@@ -353,32 +362,62 @@ def _read_csv(path: Path, form: Form) -> SheetData:
         con = duckdb.connect()
         try:
             data = con.sql(
-                "select * from read_csv(?, header = false, auto_detect = false, "
-                f"columns = {columns}, skip = ?, delim = ?, quote = '\"', escape = '\"', "
-                "null_padding = true, strict_mode = false, all_varchar = true)",
-                params=[str(source), header_line, delim],
+                f"""
+                with cells as (
+                    select * from read_csv(?, header = false, auto_detect = false,
+                        columns = {columns}, skip = ?, delim = ?, quote = '"', escape = '"',
+                        null_padding = true, strict_mode = false, all_varchar = true)
+                ),
+                final as (
+                    select *, {_first_cell_sql(width)} as _first from cells
+                )
+                select * exclude (_first),
+                    coalesce(_first is not null and not regexp_matches(_first, ?), false)
+                        as _keep,
+                from final
+                """,
+                params=[str(source), header_line, delim, FOOTER_RE],
             ).to_arrow_table()
         finally:
             con.close()
+    keep = data.column("_keep")
+    data = data.drop_columns(["_keep"])
     _check_rows(data.num_rows, path, sheet_name)
-    rows = _csv_line_numbers(text, header_line, data.num_rows)
-    table = _shape(data, rows, positions, form)
+    rows = _csv_line_numbers(raw, header_line, data.num_rows, text)
+    table = _shape(data, rows, positions, form, keep)
     return SheetData(sheet_name, header_line, found, table, extra, missing)
 
 
-def _csv_line_numbers(text: str, header_line: int, n: int) -> pa.Array:
-    """The line number of each data record (empty lines are not records)."""
+def _first_cell_sql(width: int) -> str:
+    """SQL for a CSV record's first cell holding more than whitespace (null when none)."""
+    return "coalesce(" + ", ".join(
+        f"case when regexp_matches(c{j}, '{BLANK_RE}') then null else c{j} end"
+        for j in range(width)
+    ) + ")"
+
+
+_EMPTY_LINE = re.compile(rb"\n\r?\n")
+
+
+def _csv_line_numbers(raw: bytes, header_line: int, n: int, text: str) -> pa.Array:
+    """The line number of each data record (empty lines are not records).
+
+    `raw` is the file's bytes and `text` its decoded text: a line feed byte is a line
+    feed in UTF-8 and in GB18030 alike, so empty lines are looked for in the bytes."""
+    body_start = 0
+    for _ in range(header_line):
+        nl = raw.find(b"\n", body_start)
+        body_start = len(raw) if nl < 0 else nl + 1
+    blank = (
+        _EMPTY_LINE.search(raw, body_start) is not None
+        or raw.startswith((b"\n", b"\r\n"), body_start)
+    )
+    if not blank:
+        return int_range(header_line + 1, n)
     body_start = 0
     for _ in range(header_line):
         nl = text.find("\n", body_start)
         body_start = len(text) if nl < 0 else nl + 1
-    blank = (
-        text.find("\n\n", body_start) >= 0
-        or text.find("\n\r\n", body_start) >= 0
-        or text.startswith(("\n", "\r\n"), body_start)
-    )
-    if not blank:
-        return int_range(header_line + 1, n)
     body = text[body_start:]
     numbers = [header_line + 1 + i for i, line in enumerate(body.split("\n")) if line.strip("\r")]
     numbers = numbers[:n] + list(range(len(numbers), n))
