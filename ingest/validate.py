@@ -119,38 +119,56 @@ def fetch_result(con: duckdb.DuckDBPyConnection) -> ValidationResult:
 
 
 def _branch(rule: str, header: str | None, sheet: str, select_sql: str) -> str:
-    """A select yielding `_zw_p` rows for one rule; `select_sql` yields
-    (row, value, expected_zh, expected_en)."""
+    """A select yielding one rule's problems for `_insert`; `select_sql` yields
+    (row, value, expected_zh, expected_en). `sheet` is named by `_insert`."""
     severity = "warning" if rule in WARNING_RULES else "error"
+    column_zh = "" if header is None else "“" + header + "”列"
+    column_en = "" if header is None else f", column {header!r}"
     return f"""
-        select * from (
-            with q as (select * from ({select_sql}) as q(r, v, zh, en))
-            select
-                {_q(severity)},
-                {_q(rule)},
-                {_q(sheet)},
-                cast(r as integer),
-                {"null" if header is None else _q(header)},
-                cast(v as varchar),
-                '工作表“' || {_q(sheet)} || '”'
-                    || case when r is null then '' else '第 ' || r || ' 行' end
-                    || {_q("" if header is None else "“" + header + "”列")}
-                    || case when v is null then '' else '的值“' || v || '”' end
-                    || '：' || zh,
-                'sheet ' || {_q(repr(sheet))}
-                    || case when r is null then '' else ', row ' || r end
-                    || {_q("" if header is None else f", column {header!r}")}
-                    || case when v is null then '' else ', value ''' || v || '''' end
-                    || ': ' || en,
-            from q
-        )
+        select
+            {_q(severity)} as severity,
+            {_q(rule)} as rule,
+            cast(r as integer) as r,
+            {"cast(null as varchar)" if header is None else _q(header)} as col,
+            cast(v as varchar) as v,
+            {_q(column_zh)} as column_zh,
+            {_q(column_en)} as column_en,
+            cast(zh as varchar) as zh,
+            cast(en as varchar) as en,
+        from ({select_sql}) as q(r, v, zh, en)
     """
 
 
-def _insert(con: duckdb.DuckDBPyConnection, branches: list[str]) -> None:
-    """Insert the problems of many rules in one statement."""
-    if branches:
-        con.execute("insert into _zw_p " + "\nunion all\n".join(branches))
+def _insert(con: duckdb.DuckDBPyConnection, branches: list[str], sheet: str = "") -> None:
+    """Insert the problems of many rules in one statement; the messages naming the sheet,
+    row, column and value are formatted once, over all of them."""
+    if not branches:
+        return
+    union = "\nunion all\n".join(branches)
+    con.execute(
+        f"""
+        insert into _zw_p
+        with q as ({union})
+        select
+            severity,
+            rule,
+            {_q(sheet)},
+            r,
+            col,
+            v,
+            '工作表“' || {_q(sheet)} || '”'
+                || case when r is null then '' else '第 ' || r || ' 行' end
+                || column_zh
+                || case when v is null then '' else '的值“' || v || '”' end
+                || '：' || zh,
+            'sheet ' || {_q(repr(sheet))}
+                || case when r is null then '' else ', row ' || r end
+                || column_en
+                || case when v is null then '' else ', value ''' || v || '''' end
+                || ': ' || en,
+        from q
+        """
+    )
 
 
 # ---------------------------------------------------------------- lookups
@@ -1026,5 +1044,5 @@ def validate(
     for rule in form.form_rules:
         header, sql = FORM_RULES[rule](ctx, form)
         branches.append(_branch(rule, header, ctx.sheet, sql))
-    _insert(con, branches)
+    _insert(con, branches, ctx.sheet)
     return fetch_result(con)
