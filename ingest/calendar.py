@@ -8,6 +8,7 @@ end of the due day in China Standard Time.
 
 from __future__ import annotations
 
+import weakref
 from datetime import date, datetime, time, timedelta
 
 import duckdb
@@ -45,12 +46,27 @@ def add_months(month: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+_HAS_SUBMISSIONS: weakref.WeakSet = weakref.WeakSet()
+"""Connections known to see `raw.submissions` (intake creates it and never drops it)."""
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    known = (schema, table) == ("raw", "submissions")
+    if known and con in _HAS_SUBMISSIONS:
+        return True
     row = con.execute(
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
         [schema, table],
     ).fetchall()[0]
-    return bool(row and row[0])
+    found = bool(row and row[0])
+    if found and known:
+        _HAS_SUBMISSIONS.add(con)
+    return found
+
+
+_RESPONSIBLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Per connection: the responsible units of the last (plan submission, month, reference)
+asked for (an accepted plan's rows never change)."""
 
 
 def current_plan_submission(con: duckdb.DuckDBPyConnection, month: date) -> str | None:
@@ -82,6 +98,10 @@ def plan_responsible_units(
     sid = current_plan_submission(con, month)
     if sid is None:
         return set()
+    key = (sid, month, id(ref))
+    cached = _RESPONSIBLE.get(con)
+    if cached is not None and cached[0] == key:
+        return set(cached[1])
     texts = con.execute(
         "select distinct responsible_unit from raw.key_project_plan where submission_id = ?",
         [sid],
@@ -91,6 +111,7 @@ def plan_responsible_units(
         unit = ref.resolve_unit(text or "", month)
         if unit is not None:
             codes.add(unit.code)
+    _RESPONSIBLE[con] = (key, frozenset(codes))
     return codes
 
 

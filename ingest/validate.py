@@ -8,6 +8,7 @@ data read the reference and the `raw` schema on the same connection.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -245,14 +246,23 @@ def _clusters(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         )
 
 
+_PLAN_LOADED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Per connection: the (plan submission, month, reference) `_zw_plan` was last built for."""
+
+
 def _plan(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     """`_zw_plan(project_code, project_name, responsible_code, total_investment)`: the year's
-    current plan."""
+    current plan (rebuilt only when the plan in force or the month changes: an accepted
+    plan's rows never change)."""
+    sid = current_plan_submission(con, ctx.month)
+    key = (sid, ctx.month, id(ctx.ref))
+    if sid is not None and _PLAN_LOADED.get(con) == key:
+        return
+    _PLAN_LOADED.pop(con, None)
     con.execute(
         "create or replace temp table _zw_plan (project_code varchar, project_name varchar, "
         "responsible_code varchar, total_investment double)"
     )
-    sid = current_plan_submission(con, ctx.month)
     if sid is None:
         return
     rows = con.execute(
@@ -261,14 +271,23 @@ def _plan(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         [sid],
     ).fetchall()
     cache: dict[str, str | None] = {}
-    out = []
-    for code, name, resp, total in rows:
+    for _, _, resp, _ in rows:
         if resp not in cache:
             unit = ctx.ref.resolve_unit(resp or "", ctx.month)
             cache[resp] = unit.code if unit else None
-        out.append([code, name, cache[resp], total])
-    if out:
-        con.executemany("insert into _zw_plan values (?, ?, ?, ?)", out)
+    if rows:
+        table = pa.table(
+            {
+                "project_code": pa.array([r[0] for r in rows], pa.string()),
+                "project_name": pa.array([r[1] for r in rows], pa.string()),
+                "responsible_code": pa.array([cache[r[2]] for r in rows], pa.string()),
+                "total_investment": pa.array([r[3] for r in rows], pa.float64()),
+            }
+        )
+        con.register("_zw_tmp", table)
+        con.execute("insert into _zw_plan select * from _zw_tmp")
+        con.unregister("_zw_tmp")
+    _PLAN_LOADED[con] = key
 
 
 def _progress_of(con: duckdb.DuckDBPyConnection, month: date, name: str) -> None:
