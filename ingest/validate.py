@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
-import pyarrow as pa
 
 from .calendar import ACCEPTED, add_months, current_plan_submission, month_end, submitters
 from .errors import Problem
@@ -184,20 +183,35 @@ def _distinct(con: duckdb.DuckDBPyConnection, code: str) -> list[str]:
     ]
 
 
+def _insert_columns(
+    con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[list, str]]
+) -> None:
+    """Insert rows given column by column (values, SQL type) into table `name` (lists are
+    bound as parameters and unnested side by side: no Arrow conversion of Python lists)."""
+    if not columns or not columns[0][0]:
+        return
+    select = ", ".join(f"unnest(cast(? as {sql_type}[]))" for _, sql_type in columns)
+    con.execute(f"insert into {name} select {select}", [values for values, _ in columns])
+
+
 def _lookup_table(name: str, con: duckdb.DuckDBPyConnection, rows: dict[str, dict]) -> None:
-    """A temp table `name(key, ...)` from a key → record mapping (all columns varchar/double)."""
+    """A temp table `name(key, ...)` from a key → record mapping (all columns varchar)."""
     keys = list(rows)
-    cols: dict[str, list] = {"key": keys}
+    names: list[str] = []
     for k in keys:
         for c in rows[k]:
-            cols.setdefault(c, [])
-    for c in list(cols):
-        if c != "key":
-            cols[c] = [rows[k].get(c) for k in keys]
-    table = pa.table(cols) if keys else pa.table({"key": pa.array([], pa.string())})
-    con.register("_zw_tmp", table)
-    con.execute(f"create or replace temp table {name} as select * from _zw_tmp")
-    con.unregister("_zw_tmp")
+            if c not in names:
+                names.append(c)
+    con.execute(
+        f"create or replace temp table {name} ("
+        + ", ".join(f"{c} varchar" for c in ["key", *names])
+        + ")"
+    )
+    _insert_columns(
+        con,
+        name,
+        [(keys, "varchar")] + [([rows[k].get(c) for k in keys], "varchar") for c in names],
+    )
 
 
 def _resolve_units(con: duckdb.DuckDBPyConnection, ctx: Context, code: str, name: str) -> None:
@@ -225,11 +239,18 @@ def _indicators(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         "unit varchar, kind varchar, growth_basis varchar, is_value_optional boolean, "
         "frequency varchar)"
     )
-    con.executemany(
-        "insert into _zw_ind values (?, ?, ?, ?, ?, ?, ?)",
+    inds = ctx.ref.indicators
+    _insert_columns(
+        con,
+        "_zw_ind",
         [
-            [i.code, i.name, i.unit, i.kind, i.growth_basis, i.is_value_optional, i.frequency]
-            for i in ctx.ref.indicators
+            ([i.code for i in inds], "varchar"),
+            ([i.name for i in inds], "varchar"),
+            ([i.unit for i in inds], "varchar"),
+            ([i.kind for i in inds], "varchar"),
+            ([i.growth_basis for i in inds], "varchar"),
+            ([i.is_value_optional for i in inds], "boolean"),
+            ([i.frequency for i in inds], "varchar"),
         ],
     )
 
@@ -275,18 +296,16 @@ def _plan(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         if resp not in cache:
             unit = ctx.ref.resolve_unit(resp or "", ctx.month)
             cache[resp] = unit.code if unit else None
-    if rows:
-        table = pa.table(
-            {
-                "project_code": pa.array([r[0] for r in rows], pa.string()),
-                "project_name": pa.array([r[1] for r in rows], pa.string()),
-                "responsible_code": pa.array([cache[r[2]] for r in rows], pa.string()),
-                "total_investment": pa.array([r[3] for r in rows], pa.float64()),
-            }
-        )
-        con.register("_zw_tmp", table)
-        con.execute("insert into _zw_plan select * from _zw_tmp")
-        con.unregister("_zw_tmp")
+    _insert_columns(
+        con,
+        "_zw_plan",
+        [
+            ([r[0] for r in rows], "varchar"),
+            ([r[1] for r in rows], "varchar"),
+            ([cache[r[2]] for r in rows], "varchar"),
+            ([r[3] for r in rows], "double"),
+        ],
+    )
     _PLAN_LOADED[con] = key
 
 
