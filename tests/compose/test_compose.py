@@ -151,7 +151,9 @@ def test_env_example_documents_every_secret_with_a_refused_placeholder():
 
 
 def _clean_env(values: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    env = {
+        k: v for k, v in os.environ.items() if k not in SECRETS and not k.startswith("AIRFLOW__")
+    }
     env.update(values)
     return env
 
