@@ -8,7 +8,7 @@ BIN        := $(VENV)/bin
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup system-deps demo test test-slow test-all lint bench docs clean
+.PHONY: setup system-deps demo test test-slow test-all lint bench airflow-setup clean
 
 setup: $(VENV)/.synced system-deps
 
@@ -45,6 +45,13 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/dag_bench.py
+
+# Airflow metadata DB (AIRFLOW_HOME, default ~/airflow), the warehouse_writer pool and the dbt
+# manifest the cosmos task group renders from. See docs/OPERATIONS.md.
+airflow-setup: setup
+	$(BIN)/airflow db migrate
+	$(BIN)/python -m zonewh.orchestration setup
 
 clean:
 	rm -rf .zonewh dbt_project/target dbt_project/logs
