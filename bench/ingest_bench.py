@@ -12,6 +12,9 @@ rule runs on every row and the rows are loaded), then measures:
 and prints rows/s and the ratio zonewh/bare (goal >= 0.5).
 
     .venv/bin/python bench/ingest_bench.py [--xlsx-rows N] [--csv-rows N] [--out DIR] [--profile]
+        [--small-files N]
+
+Then the per-file fixed cost: N small workbooks (one a month) in one `ingest_all` run.
 """
 
 from __future__ import annotations
@@ -147,6 +150,31 @@ def warm_up(work: Path) -> None:
     zonewh_ingest(small, work / "warm", None)
 
 
+def small_files(work: Path, count: int, rows: int = 20) -> tuple[int, int, float]:
+    """The per-file fixed cost: `count` small valid investment_signings workbooks (one a month
+    from 2018-01, `rows` rows each) ingested by one `ingest_all` run; (accepted, files,
+    seconds)."""
+    from badfiles import write_signings_xlsx
+
+    from ingest.calendar import add_months, month_text, parse_month
+    from ingest.pipeline import ingest_all
+    from zonewh.config import paths
+
+    home = work / "home_small"
+    shutil.rmtree(home, ignore_errors=True)
+    os.environ["ZONEWH_HOME"] = str(home)
+    os.environ.pop("ZONEWH_LANDING", None)
+    p = paths().ensure()
+    first = parse_month("2018-01")
+    for i in range(count):
+        month = month_text(add_months(first, i))
+        write_signings_xlsx(p.landing / month / UNIT / "investment_signings.xlsx", rows, month)
+    t0 = time.perf_counter()
+    report = ingest_all()
+    seconds = time.perf_counter() - t0
+    return report.accepted, report.processed, seconds
+
+
 def loaded_rows(work: Path, suffix: str) -> tuple[int, str]:
     """Rows in raw.investment_signings and the submission status, read back."""
     import duckdb
@@ -178,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv-rows", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     parser.add_argument("--profile", action="store_true", help="cProfile each ingest run")
+    parser.add_argument(
+        "--small-files", type=int, default=48, help="small files for the per-file cost (0: skip)"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -225,6 +256,13 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{name:34} ratio zonewh/bare ({bare.label}) = {ratio:.2f} "
                 f"(goal ≥ {GOAL}); status {status}, rows loaded {loaded:,}"
+            )
+        if args.small_files:
+            accepted, files, secs = small_files(work, args.small_files)
+            print(
+                f"{'small investment_signings.xlsx':34} per-file cost over {files} files "
+                f"({accepted} accepted; 20 rows each, one ingest_all): "
+                f"{secs / max(files, 1):.3f} s/file"
             )
         for prof in (prof_x, prof_c):
             if prof:
