@@ -14,6 +14,7 @@ import html
 import json
 import logging
 import math
+import os
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -378,7 +379,8 @@ def expectation_specs() -> dict[str, list[dict[str, Any]]]:
 
 
 _GX: Any = None
-_CONTEXT: Any = None
+_CONTEXTS: dict[tuple[Path, Path], Any] = {}
+"""Open contexts by (root, state folder): opening one costs about a second."""
 
 
 def _gx() -> Any:
@@ -396,16 +398,24 @@ def _gx() -> Any:
     return _GX
 
 
-def get_context(root: Path = EXPECTATIONS_DIR) -> Any:
-    """The committed File Data Context (opened once per process for the default root)."""
-    global _CONTEXT
-    if root == EXPECTATIONS_DIR and _CONTEXT is not None:
-        return _CONTEXT
-    gx = _gx()
-    context = gx.get_context(mode="file", context_root_dir=str(root))
-    if root == EXPECTATIONS_DIR:
-        _CONTEXT = context
-    return context
+def gx_state_dir(p: Paths | None = None) -> Path:
+    """Where a home keeps Great Expectations' run state: validation results and Data Docs.
+
+    The context in `expectations/` holds only what is committed (suites, validation
+    definitions, checkpoints); its config names `${ZONEWH_GX_STATE}` for the rest, so no run
+    ever writes into the checkout."""
+    return (p or default_paths()).home / "gx"
+
+
+def get_context(root: Path = EXPECTATIONS_DIR, state: Path | None = None) -> Any:
+    """The committed File Data Context, its run state in `state` (default: this home's)."""
+    state = (state or gx_state_dir()).resolve()
+    key = (root.resolve(), state)
+    if key not in _CONTEXTS:
+        gx = _gx()
+        os.environ["ZONEWH_GX_STATE"] = str(state)
+        _CONTEXTS[key] = gx.get_context(mode="file", context_root_dir=str(root))
+    return _CONTEXTS[key]
 
 
 def _build_suite(mart: str) -> Any:
@@ -572,9 +582,11 @@ def _describe(mart: str, meta: dict, kind: str, examples: list[dict], count: Any
     return f"marts.{mart}: {meta.get('name', kind)} — {count} failing row(s) [{kind}]"
 
 
-def run_suites(month: str, frames: dict[str, Any]) -> tuple[list[Check], dict[str, bool]]:
+def run_suites(
+    month: str, frames: dict[str, Any], p: Paths | None = None
+) -> tuple[list[Check], dict[str, bool]]:
     """Run each mart's checkpoint on its month DataFrame; read every result."""
-    context = get_context()
+    context = get_context(state=gx_state_dir(p))
     ensure_suites(context)
     checks: list[Check] = []
     outcomes: dict[str, bool] = {}
@@ -806,7 +818,7 @@ def check(
                     f"marts.submission_status has no rows for {month}",
                 )
             )
-        ge_checks, outcomes = run_suites(month, frames)
+        ge_checks, outcomes = run_suites(month, frames, p)
         failures += ge_checks
         results = build_result if build_result is not None else saved_dbt_results(month, p)
         names = [str(_get(n, "name") or _get(n, "unique_id") or "") for n in _dbt_nodes(results)]
@@ -853,7 +865,7 @@ def write_report(result: GateResult, p: Paths) -> tuple[Path, Path]:
     data = asdict(result)
     data["report_json"] = str(result.report_json)
     data["report_html"] = str(result.report_html)
-    data["data_docs"] = str(EXPECTATIONS_DIR / "uncommitted" / "data_docs" / "local_site")
+    data["data_docs"] = str(gx_state_dir(p) / "data_docs" / "local_site" / "index.html")
     result.report_json.write_text(
         json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
@@ -900,14 +912,14 @@ td,th{{border:1px solid #ccc;padding:2px 6px;font-size:90%}}</style></head><body
 """
 
 
-def build_data_docs() -> Path:
+def build_data_docs(p: Paths | None = None) -> Path:
     """Build Great Expectations' Data Docs (every stored validation) once; return the index.
 
     Checkpoints carry no Data Docs action: rebuilding the site after every validation
     grows with the number of stored results and would dominate a month's run."""
-    context = get_context()
+    context = get_context(state=gx_state_dir(p))
     context.build_data_docs()
-    return EXPECTATIONS_DIR / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    return gx_state_dir(p) / "data_docs" / "local_site" / "index.html"
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m zonewh.gate` rewrites the suites

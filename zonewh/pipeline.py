@@ -207,7 +207,7 @@ def run_demo(console: Any, paths: Paths | None = None) -> int:
 
             print_gate(console, r.gate)
     try:
-        console.print(f"Data Docs: {build_data_docs()}")
+        console.print(f"Data Docs: {build_data_docs(p)}")
     except Exception as exc:  # noqa: BLE001 - the publications stand without the docs
         console.print(f"[yellow]Data Docs not built: {exc}[/]")
     console.print(f"published file: {p.published}")
