@@ -278,9 +278,9 @@ def form_for_filename(name: str) -> Form | None:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     best: Form | None = None
     for form in FORMS.values():
-        if stem == form.code or stem.startswith(form.code + "_"):
-            if best is None or len(form.code) > len(best.code):
-                best = form
+        matches = stem == form.code or stem.startswith(form.code + "_")
+        if matches and (best is None or len(form.code) > len(best.code)):
+            best = form
     return best
 
 

@@ -390,10 +390,14 @@ def _read_csv(path: Path, form: Form) -> SheetData:
 
 def _first_cell_sql(width: int) -> str:
     """SQL for a CSV record's first cell holding more than whitespace (null when none)."""
-    return "coalesce(" + ", ".join(
-        f"case when regexp_matches(c{j}, '{BLANK_RE}') then null else c{j} end"
-        for j in range(width)
-    ) + ")"
+    return (
+        "coalesce("
+        + ", ".join(
+            f"case when regexp_matches(c{j}, '{BLANK_RE}') then null else c{j} end"
+            for j in range(width)
+        )
+        + ")"
+    )
 
 
 _EMPTY_LINE = re.compile(rb"\n\r?\n")
@@ -408,9 +412,8 @@ def _csv_line_numbers(raw: bytes, header_line: int, n: int, text: str) -> pa.Arr
     for _ in range(header_line):
         nl = raw.find(b"\n", body_start)
         body_start = len(raw) if nl < 0 else nl + 1
-    blank = (
-        _EMPTY_LINE.search(raw, body_start) is not None
-        or raw.startswith((b"\n", b"\r\n"), body_start)
+    blank = _EMPTY_LINE.search(raw, body_start) is not None or raw.startswith(
+        (b"\n", b"\r\n"), body_start
     )
     if not blank:
         return int_range(header_line + 1, n)

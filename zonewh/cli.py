@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -89,8 +89,8 @@ def bulletin(month: MonthOpt) -> None:
 @app.command()
 def templates(
     month: MonthOpt,
-    unit: Annotated[Optional[str], typer.Option("--unit", "-u", help="Only this unit.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="Only this unit.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder.")] = None,
 ) -> None:
     """Write the Excel templates each unit must fill for a month."""
     from .config import paths

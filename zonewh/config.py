@@ -67,7 +67,7 @@ class Paths:
     def reports(self) -> Path:
         return self.home / "reports"
 
-    def ensure(self) -> "Paths":
+    def ensure(self) -> Paths:
         """Create the folders (not the files)."""
         for d in (
             self.home,
