@@ -48,7 +48,7 @@ bench: setup
 	$(BIN)/python bench/dag_bench.py
 
 # Airflow metadata DB (AIRFLOW_HOME, default ~/airflow), the warehouse_writer pool and the dbt
-# manifest the cosmos task group renders from. See docs/OPERATIONS.md.
+# manifest the cosmos task group renders from. See the README's operator section.
 airflow-setup: setup
 	$(BIN)/airflow db migrate
 	$(BIN)/python -m zonewh.orchestration setup
