@@ -53,10 +53,15 @@ def run(month: MonthOpt) -> None:
     """Ingest, build, check, publish and write the bulletin; exit 0 published, 1 blocked."""
     from .pipeline import run_month
     from .progress import progress_bar
+    from .publish import PublicationBusy
     from .report import print_run_result
 
-    with progress_bar(console) as progress:
-        result = run_month(_month(month), progress=progress)
+    try:
+        with progress_bar(console) as progress:
+            result = run_month(_month(month), progress=progress)
+    except PublicationBusy as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
     print_run_result(console, result)
     raise typer.Exit(0 if result.published else 1)
 
@@ -64,10 +69,15 @@ def run(month: MonthOpt) -> None:
 @app.command()
 def publish(month: MonthOpt) -> None:
     """Gate and publish a month from what is already built."""
+    from .publish import PublicationBusy
     from .publish import publish as do_publish
     from .report import print_publish_result
 
-    result = do_publish(_month(month))
+    try:
+        result = do_publish(_month(month))
+    except PublicationBusy as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
     print_publish_result(console, result)
     raise typer.Exit(0 if result.published else 1)
 

@@ -10,9 +10,12 @@ working warehouse and carried into the next successful publication's log.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -290,9 +293,43 @@ def publish(
 
     `revised` names earlier published months rebuilt for revisions (W5); by default they
     are found from the working warehouse (published months with versions accepted since)."""
+    p = (paths or default_paths()).ensure()
+    with publication_lock(p):
+        return _publish(month, p, gate_result, revised, build_result)
+
+
+class PublicationBusy(RuntimeError):
+    """Another publication holds this home's lock."""
+
+
+@contextmanager
+def publication_lock(p: Paths) -> Iterator[None]:
+    """One publication at a time per home; a second one fails at once, saying why.
+
+    The lock file lives in the home, not in `published/`, which only publication changes."""
+    lock_path = p.home / ".publish.lock"
+    with open(lock_path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PublicationBusy(
+                f"another publication is running for {p.home} (lock {lock_path})"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _publish(
+    month: str,
+    p: Paths,
+    gate_result: GateResult | None,
+    revised: list[str] | None,
+    build_result: Any,
+) -> PublishResult:
     from . import gate as gate_module
 
-    p = (paths or default_paths()).ensure()
     started = datetime.now(UTC)
     revised = sorted(set(revised if revised is not None else revised_months(month, p)) - {month})
     gate = gate_result or gate_module.check(

@@ -246,3 +246,11 @@ def test_a_reader_never_sees_an_error_or_a_half_built_month(warehouse, tmp_path)
     assert seen["incomplete"] == []
     assert seen["reads"] > 5
     assert seen["seen"] == MONTHS
+
+
+def test_a_second_publication_at_once_is_refused(home):
+    from zonewh.publish import PublicationBusy, publication_lock, publish
+
+    with publication_lock(home), pytest.raises(PublicationBusy, match="another publication"):
+        publish("2019-06", home)
+    assert not home.published.exists()
