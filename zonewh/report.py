@@ -118,7 +118,7 @@ def print_status(console: Console, month: str, rows: list[Any]) -> None:
     """Who has submitted what for a month."""
     table = Table(title=f"submissions {month}")
     for column in ("unit", "form", "due", "status", "versions", "errors", "warnings"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("unit", "form", "due", "status"))
     colours = {"on_time": "green", "late": "yellow", "waived": "cyan"}
     for r in rows:
         status = str(_get(r, "status", ""))
