@@ -117,8 +117,8 @@ def print_ingest_report(console: Console, report: Any) -> None:
 def print_status(console: Console, month: str, rows: list[Any]) -> None:
     """Who has submitted what for a month."""
     table = Table(title=f"submissions {month}")
-    for column in ("unit", "form", "due", "status", "versions", "errors", "warnings"):
-        table.add_column(column, no_wrap=column in ("unit", "form", "due", "status"))
+    for column in ("unit", "form", "due", "status", "ver.", "err.", "warn."):
+        table.add_column(column, no_wrap=True)
     colours = {"on_time": "green", "late": "yellow", "waived": "cyan"}
     for r in rows:
         status = str(_get(r, "status", ""))
