@@ -102,7 +102,7 @@ def prepare(home: Path, base: Path, years: int) -> tuple[str, Path]:
     from zonewh.config import paths
     from zonewh.gate import GateResult, new_attempt_id
     from zonewh.publish import publish
-    from zonewh.warehouse import build, month_vars, run_dbt
+    from zonewh.warehouse import load_seeds, month_vars, run_dbt
 
     shutil.copytree(base, home)
     os.environ["ZONEWH_HOME"] = str(home)
@@ -111,7 +111,7 @@ def prepare(home: Path, base: Path, years: int) -> tuple[str, Path]:
     started = time.perf_counter()
     # models only: the synthetic years fail some data tests (units and campaigns that did not
     # exist yet), and `dbt build` would skip the marts downstream of a failing test
-    build(HISTORY_MONTHS[:1], paths=p, select="path:seeds")  # reference data, once
+    load_seeds(p, month_vars(HISTORY_MONTHS[:1]))  # reference data, once
     ok, nodes, error = run_dbt(
         ["run", "--quiet", "--select", "path:models"], p, month_vars(history)
     )

@@ -190,6 +190,22 @@ def _fingerprint_file(p: Paths) -> Path:
     return target_dir(p) / "seeds.sha256"
 
 
+def load_seeds(
+    p: Paths, dbt_vars: dict[str, str], quiet: bool = True
+) -> tuple[bool, list[NodeResult], str | None]:
+    """Seed the reference data and run the seeds' own tests (only theirs: cautious indirect
+    selection leaves out tests that also read models); remember the seeds' fingerprint."""
+    common = ["--quiet"] if quiet else []
+    ok, seeded, error = run_dbt(
+        ["build", *common, "--select", "path:seeds", "--indirect-selection", "cautious"],
+        p,
+        dbt_vars,
+    )
+    if ok:
+        _fingerprint_file(p).write_text(seeds_fingerprint())
+    return ok, seeded, error
+
+
 def seeds_loaded(p: Paths) -> bool:
     """True when the warehouse holds the reference tables of the current seed files."""
     import duckdb
@@ -292,17 +308,10 @@ def build(
     started = time.perf_counter()
     nodes: list[NodeResult] = []
     ok, error = True, None
-    fingerprint = seeds_fingerprint()
     if not seeds_loaded(p):
         # reference data changed (or a new warehouse): seed it and run its own tests
-        ok, seeded, error = run_dbt(
-            ["build", *common, "--select", "path:seeds", "--indirect-selection", "cautious"],
-            p,
-            dbt_vars,
-        )
+        ok, seeded, error = load_seeds(p, dbt_vars, quiet=quiet)
         nodes += seeded
-        if ok:
-            _fingerprint_file(p).write_text(fingerprint)
     if ok:
         # models, their tests, unit tests and the gate's singular tests; not the seeds
         # (excluding seeds would also drop every test that reads a reference table)
