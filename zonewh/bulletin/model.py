@@ -85,6 +85,11 @@ class Fig:
     value: Any
     text: str
 
+    @classmethod
+    def count(cls, key: str, n: int) -> Fig:
+        """A whole number written as it is (项目数, 份数, …)."""
+        return cls(key, n, str(n))
+
 
 @dataclass(frozen=True)
 class Column:

@@ -140,7 +140,7 @@ def economy(data: BulletinData) -> Section:
             s.paragraphs.append(
                 [
                     "增速居全市第一的指标：",
-                    Fig("economy.first_count", len(firsts), str(len(firsts))),
+                    Fig.count("economy.first_count", len(firsts)),
                     "项（" + "、".join(firsts) + "）。",
                 ]
             )
@@ -235,7 +235,7 @@ def projects(data: BulletinData) -> Section:
         return s
     para: list[Any] = [
         "全区实施省、市、区三级重点项目",
-        Fig("projects.count", n, str(n)),
+        Fig.count("projects.count", n),
         "个，总投资",
         Fig("projects.total_wan", total, money(total)),
         f"，{ytd_label(data.month)}完成投资",
@@ -282,7 +282,7 @@ def projects(data: BulletinData) -> Section:
     s.paragraphs.append(
         [
             "进度滞后（低于时间进度10个百分点以上）的项目",
-            Fig("projects.lagging", len(lagging), str(len(lagging))),
+            Fig.count("projects.lagging", len(lagging)),
             "个，请责任单位加快推进：" if lagging else "个。",
         ]
         + (
@@ -339,15 +339,15 @@ def _issues(data: BulletinData, s: Section) -> None:
     s.paragraphs.append(
         [
             "项目推进问题台账共有问题",
-            Fig("issues.count", len(issues), str(len(issues))),
+            Fig.count("issues.count", len(issues)),
             "个，其中已解决",
-            Fig("issues.resolved", counts["已解决"], str(counts["已解决"])),
+            Fig.count("issues.resolved", counts["已解决"]),
             "个、解决中",
-            Fig("issues.in_progress", counts["解决中"], str(counts["解决中"])),
+            Fig.count("issues.in_progress", counts["解决中"]),
             "个、未解决",
-            Fig("issues.open", counts["未解决"], str(counts["未解决"])),
+            Fig.count("issues.open", counts["未解决"]),
             "个；超过解决时限仍未解决的",
-            Fig("issues.overdue", len(overdue), str(len(overdue))),
+            Fig.count("issues.overdue", len(overdue)),
             "个。",
         ]
     )
@@ -429,17 +429,17 @@ def signings(data: BulletinData) -> Section:
     band_count = {b: sum(r["size_band"] == b for r in ytd_rows) for b in SIZE_BANDS}
     para: list[Any] = [
         f"{ytd_label(data.month)}，全区签约项目",
-        Fig("signings.ytd_count", len(ytd_rows), str(len(ytd_rows))),
+        Fig.count("signings.ytd_count", len(ytd_rows)),
         "个，协议总投资",
         Fig("signings.ytd_wan", total, money(total)),
         "，其中投资10亿元以上项目",
-        Fig("signings.band.>=10亿", band_count[">=10亿"], str(band_count[">=10亿"])),
+        Fig.count("signings.band.>=10亿", band_count[">=10亿"]),
         "个、1亿元至10亿元项目",
-        Fig("signings.band.1-10亿", band_count["1-10亿"], str(band_count["1-10亿"])),
+        Fig.count("signings.band.1-10亿", band_count["1-10亿"]),
         "个、1亿元以下项目",
-        Fig("signings.band.<1亿", band_count["<1亿"], str(band_count["<1亿"])),
+        Fig.count("signings.band.<1亿", band_count["<1亿"]),
         f"个。{data.month.month}月签约项目",
-        Fig("signings.month_count", len(month_rows), str(len(month_rows))),
+        Fig.count("signings.month_count", len(month_rows)),
         "个，协议投资",
         Fig("signings.month_wan", mtotal, money(mtotal)),
         "。",
@@ -771,17 +771,17 @@ def submissions(data: BulletinData) -> Section:
     s.paragraphs.append(
         [
             "本月应报报表",
-            Fig("submissions.expected", len(rows), str(len(rows))),
+            Fig.count("submissions.expected", len(rows)),
             "份，其中按时报送",
-            Fig("submissions.on_time", counts["on_time"], str(counts["on_time"])),
+            Fig.count("submissions.on_time", counts["on_time"]),
             "份，逾期报送",
-            Fig("submissions.late", counts["late"], str(counts["late"])),
+            Fig.count("submissions.late", counts["late"]),
             "份，退回未重报",
-            Fig("submissions.rejected", counts["rejected"], str(counts["rejected"])),
+            Fig.count("submissions.rejected", counts["rejected"]),
             "份，未报送",
-            Fig("submissions.missing", counts["missing"], str(counts["missing"])),
+            Fig.count("submissions.missing", counts["missing"]),
             "份，免报",
-            Fig("submissions.waived", counts["waived"], str(counts["waived"])),
+            Fig.count("submissions.waived", counts["waived"]),
             "份。",
         ]
     )
@@ -879,7 +879,7 @@ def quality(data: BulletinData) -> Section:
     s.paragraphs.append(
         [
             "本月数据通过质量校验后发布，提示性问题",
-            Fig("quality.warnings", count, str(count)),
+            Fig.count("quality.warnings", count),
             "项",
             "（不影响发布，请相关单位核实）。" if count else "。",
         ]
