@@ -22,8 +22,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from .config import EXPECTATIONS_DIR, Paths
-from .config import paths as default_paths
+from ..config import EXPECTATIONS_DIR, Paths
+from ..config import paths as default_paths
 
 # --------------------------------------------------------------------------- contract
 
@@ -673,7 +673,7 @@ def _is_test(node: Any) -> bool:
 
 def saved_dbt_results(month: str, p: Paths) -> dict[str, Any] | None:
     """The latest dbt run_results.json whose vars cover the month (for `zonewh publish`)."""
-    from .config import DBT_PROJECT_DIR
+    from ..config import DBT_PROJECT_DIR
 
     first = f"{month}-01"
     for target in (
