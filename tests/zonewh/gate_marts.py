@@ -1,200 +1,136 @@
 """A small working warehouse with the contract's marts, for gate and publication tests.
 
-The tables carry the CONTRACT.md columns and plausible rows for each month given, so the
-gate passes; tests then break one thing and expect the named check to fail.
+The tables are created from the published contract (`zonewh.contract`, i.e. the marts' dbt
+yml) and filled with plausible rows for each month given, so the gate passes; tests then
+break one thing and expect the named check to fail. `gate_build` gives the dbt result of a
+build of the month: every gate data test passing, or failing with the rows it stored in
+`gate_failures` (as dbt's store_failures does).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-DDL = {
-    "economic_indicators": """
-        month date, indicator_code varchar, indicator_name varchar, cluster varchar,
-        unit varchar, value_month double, value_ytd double, yoy_growth_pct double,
-        growth_basis varchar, annual_target double, target_completion_pct double,
-        city_rank integer""",
-    "project_investment": """
-        month date, project_code varchar, project_name varchar, level varchar,
-        category varchar, responsible_unit varchar, town varchar,
-        total_investment_wan double, annual_plan_wan double, invested_month_wan double,
-        invested_ytd_wan double, plan_completion_pct double, time_progress_pct double,
-        progress_gap_pp double, is_lagging boolean, status varchar, open_issues integer,
-        overdue_issues integer""",
-    "project_issues": """
-        month date, issue_code varchar, project_code varchar, owner_unit varchar,
-        raised_on date, due_on date, status varchar, resolved_on date, is_overdue boolean,
-        days_open integer""",
-    "investment_signings": """
-        month date, signing_code varchar, project_name varchar, investor varchar,
-        signed_on date, agreed_investment_wan double, size_band varchar,
-        project_code varchar""",
-    "campaign_scores": """
-        month date, campaign_code varchar, unit_code varchar, unit_name varchar,
-        unit_group varchar, total_score double, max_score double, rank integer,
-        previous_rank integer, problems_found integer""",
-    "campaign_rewards": """
-        month date, campaign_code varchar, unit_code varchar, rule_code varchar,
-        amount_wan double, reason varchar""",
-    "submission_status": """
-        month date, unit_code varchar, form_code varchar, due_on date,
-        first_received_at timestamptz, accepted_at timestamptz, versions integer,
-        status varchar, errors integer, warnings integer""",
+from zonewh import contract
+from zonewh.build import BuildResult, NodeResult
+from zonewh.gate.checks import CHECKS
+
+DBT_TESTS = {
+    "B1": "b1_mandatory_submissions",
+    "B2": "b2_project_investment_grain_unique",
+    "B3": "b3_project_ytd_chain",
+    "B4": "b4_flow_ytd_never_falls",
+    "B5": "b5_nominal_growth_agrees",
+    "B6": "b6_cluster_sum_within_total",
+    "B7": "b7_campaign_criteria_scored",
+    "B8": "b8_references_exist",
+    "B9": "b9_rewards_match_rules",
+    "W1": "w1_growth_rate_jump",
+    "W2": "w2_project_idle",
+    "W3": "w3_indicator_name_differs",
+    "W4": "w4_late_submission",
 }
+"""One dbt test per check dbt runs (B2 has one per mart in the real project)."""
 
 
-def _rows(month: str, m: int) -> dict[str, list[tuple]]:
+def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
     d = f"{month}-01"
+    ts = f"{d} 09:00:00+08"
+    status = {"first_received_at": ts, "accepted_at": ts, "versions": 1, "status": "on_time",
+              "errors": 0, "warnings": 0, "due_on": d}
     return {
         "economic_indicators": [
-            (
-                d,
-                "gdp",
-                "地区生产总值",
-                "",
-                "亿元",
-                12.0,
-                12.0 * m,
-                8.7,
-                "comparable",
-                150.0,
-                8.0 * m,
-                2,
-            ),
-            (
-                d,
-                "retail",
-                "社会消费品零售总额",
-                "",
-                "亿元",
-                3.0,
-                3.0 * m,
-                11.0,
-                "nominal",
-                40.0,
-                7.5 * m,
-                1,
-            ),
+            {"month": d, "indicator_code": "gdp", "indicator_name": "地区生产总值", "cluster": "",
+             "unit": "万元", "value_month": 120000.0, "value_ytd": 120000.0 * m,
+             "yoy_growth_pct": 8.7, "growth_basis": "comparable", "annual_target": 1500000.0,
+             "target_completion_pct": 8.0 * m, "city_rank": 2},
+            {"month": d, "indicator_code": "retail", "indicator_name": "社会消费品零售总额",
+             "cluster": "", "unit": "万元", "value_month": 30000.0, "value_ytd": 30000.0 * m,
+             "yoy_growth_pct": 11.0, "growth_basis": "nominal", "annual_target": 400000.0,
+             "target_completion_pct": 7.5 * m, "city_rank": 1},
         ],
         "project_investment": [
-            (
-                d,
-                "p001",
-                "蒙牛乳业项目",
-                "省重点",
-                "工业",
-                "lce",
-                "wcj",
-                100000.0,
-                24000.0,
-                2000.0,
-                2000.0 * m,
-                8.3 * m,
-                m / 12 * 100,
-                0.0,
-                False,
-                "在建",
-                1,
-                0,
-            ),
-            (
-                d,
-                "p002",
-                "学校项目",
-                "区重点",
-                "社会事业",
-                "soc",
-                "lwj",
-                5000.0,
-                1200.0,
-                100.0,
-                100.0 * m,
-                8.3 * m,
-                m / 12 * 100,
-                0.0,
-                False,
-                "在建",
-                0,
-                0,
-            ),
+            {"month": d, "project_code": "p001", "project_name": "蒙牛乳业项目", "level": "省重点",
+             "category": "工业", "responsible_unit": "lce", "town": "wcj",
+             "total_investment_wan": 100000.0, "annual_plan_wan": 24000.0,
+             "invested_month_wan": 2000.0, "invested_ytd_wan": 2000.0 * m,
+             "plan_completion_pct": 8.33 * m, "time_progress_pct": round(m / 12 * 100, 2),
+             "progress_gap_pp": 0.0, "is_lagging": False, "status": "在建", "open_issues": 1,
+             "overdue_issues": 0},
+            {"month": d, "project_code": "p002", "project_name": "学校项目", "level": "区重点",
+             "category": "社会事业", "responsible_unit": "soc", "town": "lwj",
+             "total_investment_wan": 5000.0, "annual_plan_wan": 1200.0,
+             "invested_month_wan": 100.0, "invested_ytd_wan": 100.0 * m,
+             "plan_completion_pct": 8.33 * m, "time_progress_pct": round(m / 12 * 100, 2),
+             "progress_gap_pp": 0.0, "is_lagging": False, "status": "在建", "open_issues": 0,
+             "overdue_issues": 0},
         ],
         "project_issues": [
-            (d, "i001", "p001", "lce", "2019-01-10", "2019-12-31", "解决中", None, False, 30),
+            {"month": d, "issue_code": "i001", "project_code": "p001", "owner_unit": "lce",
+             "raised_on": "2019-01-10", "due_on": "2019-12-31", "status": "解决中",
+             "resolved_on": None, "is_overdue": False, "days_open": 30},
         ],
         "investment_signings": [
-            (d, f"s{m:03d}", "新材料项目", "某公司", d, 120000.0, ">=10亿", None),
+            {"month": d, "signing_code": f"s{m:03d}", "project_name": "新材料项目",
+             "investor": "某公司", "signed_on": d, "agreed_investment_wan": 120000.0,
+             "size_band": ">=10亿", "project_code": None},
         ],
         "campaign_scores": [
-            (d, "mlxc", "sjz", "苏家作乡", "town", 95.0, 100.0, 1, None, 0),
-            (d, "mlxc", "ngz", "宁郭镇", "town", 90.0, 100.0, 2, None, 1),
+            {"month": d, "campaign_code": "mlxc", "unit_code": "sjz", "unit_name": "苏家作乡",
+             "unit_group": "town", "total_score": 95.0, "max_score": 100.0, "rank": 1,
+             "previous_rank": None, "problems_found": 0},
+            {"month": d, "campaign_code": "mlxc", "unit_code": "ngz", "unit_name": "宁郭镇",
+             "unit_group": "town", "total_score": 90.0, "max_score": 100.0, "rank": 2,
+             "previous_rank": None, "problems_found": 1},
         ],
         "campaign_rewards": [
-            (d, "mlxc", "sjz", "mlxc_town_monthly", 4.0, "第一名奖励"),
-            (d, "mlxc", "ngz", "mlxc_town_monthly", 3.0, "第二名奖励"),
+            {"month": d, "campaign_code": "mlxc", "unit_code": "sjz",
+             "rule_code": "mlxc_town_monthly", "amount_wan": 4.0, "reason": "第一名奖励"},
+            {"month": d, "campaign_code": "mlxc", "unit_code": "ngz",
+             "rule_code": "mlxc_town_monthly", "amount_wan": 3.0, "reason": "第二名奖励"},
         ],
         "submission_status": [
-            (
-                d,
-                "drc",
-                "econ_indicators",
-                d,
-                f"{d} 09:00:00+08",
-                f"{d} 09:00:00+08",
-                1,
-                "on_time",
-                0,
-                0,
-            ),
-            (
-                d,
-                "lce",
-                "project_progress",
-                d,
-                f"{d} 09:00:00+08",
-                f"{d} 09:00:00+08",
-                1,
-                "on_time",
-                0,
-                0,
-            ),
-            (
-                d,
-                "agr",
-                "campaign_scores",
-                d,
-                f"{d} 09:00:00+08",
-                f"{d} 09:00:00+08",
-                1,
-                "on_time",
-                0,
-                0,
-            ),
+            {"month": d, "unit_code": "drc", "form_code": "econ_indicators", **status},
+            {"month": d, "unit_code": "lce", "form_code": "project_progress", **status},
+            {"month": d, "unit_code": "agr", "form_code": "campaign_scores", **status},
         ],
     }
 
 
+def insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert dict rows by column name (columns a row does not give stay NULL)."""
+    for row in rows:
+        cols = ", ".join(f'"{c}"' for c in row)
+        marks = ", ".join("?" for _ in row)
+        con.execute(f"insert into {table} ({cols}) values ({marks})", list(row.values()))
+
+
 def make_warehouse(path: Path, months: list[str]) -> Path:
-    """Create (or extend) a working warehouse with the marts filled for the months."""
+    """Create (or extend) a working warehouse with the contract's marts filled for the months
+    and a little reference data."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(path)) as con:
         con.execute("create schema if not exists marts")
         con.execute("create schema if not exists reference")
-        for mart, ddl in DDL.items():
-            con.execute(f"create table if not exists marts.{mart} ({ddl})")
+        con.execute("create schema if not exists gate_failures")
+        for mart in contract.tables().values():
+            con.execute(mart.ddl())
         con.execute(
-            "create table if not exists reference.org_units as "
-            "select * from (values ('drc', '区发展改革局'), ('lce', '区国土建设环保局')) "
-            "as t(unit_code, unit_name)"
+            "create table if not exists reference.org_units as select * from (values "
+            "('drc', '区发展改革局', 'department', null, date '2010-01-01', null), "
+            "('lce', '区国土建设环保局', 'department', null, date '2010-01-01', null), "
+            "('agr', '区农办', 'department', null, date '2010-01-01', null), "
+            "('soc', '区社会事业局', 'department', null, date '2010-01-01', null)) "
+            "as t(unit_code, unit_name, unit_type, parent_code, valid_from, valid_to)"
         )
         for month in months:
             m = int(month[5:7])
             for mart, rows in _rows(month, m).items():
                 con.execute(f"delete from marts.{mart} where month = ?::date", [f"{month}-01"])
-                width = len(rows[0])
-                marks = ", ".join("?" * width)
-                con.executemany(f"insert into marts.{mart} values ({marks})", rows)
+                insert(con, f"marts.{mart}", rows)
     return path
 
 
@@ -202,3 +138,49 @@ def execute(path: Path, sql: str, params: list | None = None) -> None:
     """Run one statement on the working warehouse (to break something)."""
     with duckdb.connect(str(path)) as con:
         con.execute(sql, params or [])
+
+
+def gate_build(
+    path: Path, month: str, failing: dict[str, list[dict[str, Any]]] | None = None,
+    errors: dict[str, str] | None = None,
+) -> BuildResult:
+    """The dbt result of building `month`: every gate test passes except those named in
+    `failing` (check code → the rows the test found, stored in gate_failures like dbt does)
+    and `errors` (check code → dbt's error message)."""
+    failing, errors = failing or {}, errors or {}
+    nodes = []
+    dbt_codes = [c.code for c in CHECKS if c.tool == "dbt"]
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists gate_failures")
+        for code in dbt_codes:
+            name = DBT_TESTS[code]
+            spec = next(c for c in CHECKS if c.code == code)
+            rows = failing.get(code)
+            relation = f'"zone"."gate_failures"."{name}"'
+            status = "pass"
+            if code in errors:
+                status = "error"
+            elif rows:
+                status = spec.dbt_severity.replace("error", "fail")
+                con.execute(f"drop table if exists gate_failures.{name}")
+                cols = list(rows[0])
+                con.execute(
+                    f"create table gate_failures.{name} as select * from (values "
+                    + ", ".join("(" + ", ".join("?" for _ in cols) + ")" for _ in rows)
+                    + f") as t({', '.join(cols)})",
+                    [r[c] for r in rows for c in cols],
+                )
+            nodes.append(
+                NodeResult(
+                    unique_id=f"test.zonewh.{name}",
+                    name=name,
+                    resource_type="test",
+                    status=status,
+                    failures=len(rows) if rows else 0,
+                    severity=spec.dbt_severity,
+                    message=errors.get(code),
+                    execution_time=0.01,
+                    relation=relation,
+                )
+            )
+    return BuildResult(months=[month], vars={}, success=not failing, nodes=nodes)

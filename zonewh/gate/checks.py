@@ -1,9 +1,10 @@
 """Every check of the gate, declared once: code, severity, the tool that runs it, and what it
 means to the people who read it (docs/RULES.md).
 
-The dbt data tests under `dbt_project/tests/gate/` and the Great Expectations suites under
-`expectations/` implement these checks; their code (`b3_…` → B3, an expectation's
-`meta.code`) ties a result to its declaration here. `tests/zonewh/gate/test_checks.py` fails
+The dbt data tests under `dbt_project/tests/gate/` (and the B2 generic tests) and the Great
+Expectations suites (`zonewh/gate/suites.py`, committed under `expectations/`) implement these
+checks; their code (`b3_…` → B3, an expectation's `meta.code`) ties a result to its
+declaration here. W5 is decided by the run itself (the revised months it carries). `tests/zonewh/gate/test_checks.py` fails
 when a code is implemented by two tools, by none, or with another severity.
 """
 
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["blocking", "warning"]
-Tool = Literal["dbt", "great_expectations"]
+Tool = Literal["dbt", "great_expectations", "zonewh"]
+"""zonewh: the run itself (W5: which published months this run revises)."""
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec(
         "W5",
         "warning",
-        "dbt",
+        "zonewh",
         "已发布月份被更正",
         "a resubmission changed a month already published",
         "某个已发布月份收到了新的更正报表，本次发布同时更新该月数据。",
