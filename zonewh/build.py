@@ -1,4 +1,5 @@
-"""dbt runs on the working warehouse: build months, parse the manifest.
+"""The build step: dbt runs on the working warehouse (build months, parse the manifest), and
+the snapshot of what was built that the gate judges and the publisher copies.
 
 dbt runs in-process (`dbtRunner`), with `dbt_project/` as project and profiles folder, the
 warehouse path in `ZONEWH_WAREHOUSE`, and the target folder (manifest, run_results.json,
@@ -15,10 +16,11 @@ import gc
 import hashlib
 import os
 import re
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,8 @@ class BuildResult:
     error: str | None = None
     """dbt's own error (compilation, profile, database lock), when it did not run nodes."""
     target_dir: Path | None = None
+    snapshot: Path | None = None
+    """The byte copy of the warehouse taken right after this build (what the gate judges)."""
 
     @property
     def failures(self) -> list[NodeResult]:
@@ -102,6 +106,24 @@ class BuildResult:
             if n.name == name:
                 return n
         raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe form (an Airflow task passes it to the gate task)."""
+        data = asdict(self)
+        data["target_dir"] = str(self.target_dir) if self.target_dir else None
+        for node in data["nodes"]:
+            node["compiled_code"] = None  # the failing rows come from gate_failures
+        data["snapshot"] = str(self.snapshot) if self.snapshot else None
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BuildResult:
+        """The inverse of `to_dict`."""
+        kept = {k: v for k, v in data.items() if k in {f.name for f in fields(cls)}}
+        kept["nodes"] = [NodeResult(**n) for n in data.get("nodes") or []]
+        for key in ("target_dir", "snapshot"):
+            kept[key] = Path(data[key]) if data.get(key) else None
+        return cls(**kept)
 
     def summary(self) -> str:
         """One line: counts by status and the time taken."""
@@ -244,7 +266,7 @@ def _node_result(result: Any) -> NodeResult:
     )
 
 
-def _release_warehouse() -> None:
+def release_dbt() -> None:
     """Close the DuckDB database dbt-duckdb keeps open in this process after a run, so the
     gate, publish or another process can open the warehouse (DuckDB: one writer per file)."""
     try:
@@ -271,7 +293,7 @@ def run_dbt(
         try:
             res = dbtRunner().invoke([*args, *_common_args(p)])
         finally:
-            _release_warehouse()
+            release_dbt()
     nodes: list[NodeResult] = []
     results = getattr(res.result, "results", None) or []
     for r in results:
@@ -287,17 +309,17 @@ def build(
     select: str | None = None,
     full_refresh: bool = False,
     quiet: bool = True,
-    unit_tests: bool = True,
+    unit_tests: bool = False,
 ) -> BuildResult:
-    """`dbt build` of the months (seeds, models, unit tests and the gate's data tests).
+    """`dbt build` of the months: seeds when changed, models, and the gate's data tests.
 
     `months`: 'YYYY-MM' strings; the range first..last is rebuilt (empty = every month).
     `select`: a dbt selector (`--select`, default every model and test); intermediate models
     are views that bake the month vars in, so select their upstream too
     (`+economic_indicators+`).
     `full_refresh`: rebuild the marts from scratch (publication_log is never dropped).
-    `unit_tests`: also run the dbt unit tests (they test the SQL, not the month's data;
-    skipping them roughly halves a month's build).
+    `unit_tests`: also run the dbt unit tests and the structure tests (tag `structure`): they
+    test the SQL, not the month's data, so a monthly build leaves them to the test suite.
     Seeds (and their tests) run only when the reference files changed since the last
     successful seeding of this warehouse (`seeds_loaded`).
     """
@@ -313,16 +335,15 @@ def build(
         ok, seeded, error = load_seeds(p, dbt_vars, quiet=quiet)
         nodes += seeded
     if ok:
-        # models, their tests, unit tests and the gate's singular tests; not the seeds
-        # (excluding seeds would also drop every test that reads a reference table)
+        # models, their tests and the gate's singular tests; not the seeds (excluding seeds
+        # would also drop every test that reads a reference table)
         args = ["build", *common, "--select", select or "path:models path:tests"]
         if not unit_tests:
-            args += ["--exclude", "resource_type:unit_test"]
+            args += ["--exclude", "resource_type:unit_test", "tag:structure"]
         if full_refresh:
             args.append("--full-refresh")
         ok, built, error = run_dbt(args, p, dbt_vars)
         nodes += built
-        _record_months(p, dbt_vars)
     return BuildResult(
         months=sorted(months),
         vars=dbt_vars,
@@ -334,6 +355,46 @@ def build(
     )
 
 
+def test(months: list[str], paths: Paths | None = None, quiet: bool = True) -> BuildResult:
+    """`dbt test` of the months' data tests, for models another runner built (the cosmos
+    task group of the monthly DAG)."""
+    p = paths or default_paths()
+    dbt_vars = month_vars(months)
+    started = time.perf_counter()
+    args = ["test", *(["--quiet"] if quiet else []), "--select", "path:models path:tests"]
+    args += ["--exclude", "resource_type:unit_test", "tag:structure"]
+    ok, nodes, error = run_dbt(args, p, dbt_vars)
+    return BuildResult(
+        months=sorted(months),
+        vars=dbt_vars,
+        success=ok,
+        nodes=nodes,
+        elapsed_s=time.perf_counter() - started,
+        error=error,
+        target_dir=target_dir(p),
+    )
+
+
+def snapshot(p: Paths, name: str) -> Path:
+    """Checkpoint the working warehouse and copy it byte for byte to
+    `<home>/runs/<name>/warehouse.duckdb`: the state the gate judges and the publisher
+    copies from. Call it holding the writer lock, right after the build."""
+    import duckdb
+
+    with duckdb.connect(str(p.warehouse)) as con:
+        con.execute("checkpoint")
+    folder = runs_dir(p) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "warehouse.duckdb"
+    shutil.copyfile(p.warehouse, target)
+    return target
+
+
+def runs_dir(p: Paths) -> Path:
+    """Where a run keeps its snapshot until it ends."""
+    return p.home / "runs"
+
+
 def generate_docs(paths: Paths | None = None) -> Path:
     """`dbt docs generate` on the working warehouse; returns the index.html path."""
     p = paths or default_paths()
@@ -342,19 +403,6 @@ def generate_docs(paths: Paths | None = None) -> Path:
     if not ok or not index.exists():
         raise RuntimeError(f"dbt docs generate failed: {error}")
     return index
-
-
-def _record_months(p: Paths, dbt_vars: dict[str, str]) -> None:
-    """Write the month range into run_results.json's `args.vars`, as `--vars` would have,
-    so a later reader knows which months these results cover."""
-    import json
-
-    path = target_dir(p) / "run_results.json"
-    if not dbt_vars or not path.exists():
-        return
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data.setdefault("args", {})["vars"] = dict(dbt_vars)
-    path.write_text(json.dumps(data), encoding="utf-8")
 
 
 def parse_manifest(paths: Paths | None = None, target: Path | None = None) -> Path:

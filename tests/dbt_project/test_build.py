@@ -1,5 +1,5 @@
 """dbt builds on a small realistic raw warehouse: contracts, domain figures, month partitions,
-the gate's checks, through `zonewh.warehouse.build`."""
+the gate's checks, through `zonewh.build.build`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from zonewh.config import Paths
-from zonewh.warehouse import build, generate_docs, month_vars, parse_manifest, seeds_loaded
+from zonewh.build import build, generate_docs, month_vars, parse_manifest, seeds_loaded
 
 from .rawdata import RawWriter, econ_rows, write_small_warehouse
 
