@@ -8,10 +8,9 @@
     )
 }}
 {#-
-    One row per publication attempt. dbt only creates the table (empty) and never deletes
-    from it: the publish step appends its row with
-    `insert into marts.publication_log ...` (in the published file, and in the working
-    warehouse so W5 can see which months were published).
+    One row per publication attempt. dbt only creates the table (empty) and never writes to
+    it: the log of record is the home's publications/log.jsonl, which each publication copies
+    into the table of the file it publishes (zonewh/publish).
 -#}
 with
 
@@ -26,6 +25,12 @@ final as (
         cast(null as integer) as warnings,
         cast(null as varchar) as revised_months,
         cast(null as varchar) as software_version,
+        cast(null as varchar) as outcome,
+        cast(null as varchar) as failing_checks,
+        cast(null as varchar) as warning_checks,
+        cast(null as timestamptz) as published_at,
+        cast(null as varchar) as run_by,
+        cast(null as varchar) as note,
 
 )
 
