@@ -102,7 +102,7 @@ def prepare(home: Path, base: Path, years: int) -> tuple[str, Path]:
     from zonewh.config import paths
     from zonewh.gate import GateResult, new_attempt_id
     from zonewh.publish import publish
-    from zonewh.warehouse import load_seeds, month_vars, run_dbt
+    from zonewh.build import load_seeds, month_vars, run_dbt
 
     shutil.copytree(base, home)
     os.environ["ZONEWH_HOME"] = str(home)

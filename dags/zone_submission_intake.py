@@ -2,10 +2,10 @@
 ### zone_submission_intake
 
 Every 10 minutes: ingest the new files of every open month (the current month and the two
-before it, in China Standard Time, whose landing folder exists) and write their receipts,
-so a submitter gets a receipt within minutes of a file landing. Files already loaded are
-skipped (same path and checksum), so the runs are cheap when nothing landed.
-Runs in pool `warehouse_writer` with the monthly DAG's writing tasks.
+before it, Beijing time, whose landing folder exists) and write their receipts, so a
+submitter gets a receipt within minutes of a file landing. Files already loaded are skipped
+(same path and checksum), so the runs are cheap when nothing landed. Intake writes its own
+raw store, not the working warehouse: it never waits for a monthly build.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ def zone_submission_intake():
         as_of = context.get("data_interval_end") or context["logical_date"]
         return orch.open_months(as_of, paths().landing)
 
-    @task(pool=orch.WRITER_POOL)
+    @task
     def ingest_open_months(months: list[str]) -> dict:
-        """Validate and load new files of each open month; receipts are written per file."""
-        from ingest.pipeline import ingest_month
+        """Validate and load the new files of each open month; receipts are written per file."""
+        from zonewh import steps
 
-        return {month: orch.report_summary(ingest_month(month)) for month in months}
+        return steps.ingest_months(months).summary()
 
     ingest_open_months(find_open_months())
 

@@ -21,6 +21,10 @@ CST = timezone(timedelta(hours=8), name="CST")
 """China Standard Time: submission deadlines are judged in it."""
 
 
+class HomeError(RuntimeError):
+    """The home folder cannot be used (a file in its place, no permission)."""
+
+
 @dataclass(frozen=True)
 class Paths:
     """The folders and files of one home."""
@@ -68,7 +72,17 @@ class Paths:
         return self.home / "reports"
 
     def ensure(self) -> Paths:
-        """Create the folders (not the files)."""
+        """Create the folders (not the files); HomeError when the home cannot hold them."""
+        for d in (self.home, self.landing):
+            if d.exists() and not d.is_dir():
+                raise HomeError(f"{d} is a file, not a folder: set ZONEWH_HOME to a folder")
+        try:
+            self._make()
+        except OSError as exc:
+            raise HomeError(f"cannot create the home's folders under {self.home}: {exc.strerror}") from None
+        return self
+
+    def _make(self) -> None:
         for d in (
             self.home,
             self.landing,
@@ -81,7 +95,6 @@ class Paths:
             self.reports,
         ):
             d.mkdir(parents=True, exist_ok=True)
-        return self
 
 
 def paths() -> Paths:

@@ -1,13 +1,26 @@
-"""Console printing for the CLI: ingest reports, month status, runs and publications."""
+"""What the command line prints: ingest outcomes, a month's submission status, a run, a
+publication. Units and forms by their names, times in Beijing time, a summary line."""
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-from .gate import Check, GateResult
+from .config import CST
+
+STATUS_ZH = {
+    "on_time": "按时",
+    "late": "逾期",
+    "rejected": "退回",
+    "missing": "未报",
+    "waived": "豁免",
+}
+STATUS_STYLE = {"on_time": "green", "late": "yellow", "waived": "cyan"}
+OUTCOME_ZH = {"failed": "未通过", "warned": "警告", "error": "未能运行", "not_run": "未运行"}
 
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
@@ -16,48 +29,76 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
     return getattr(obj, name, default)
 
 
-def _example_text(example: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in example.items() if v not in (None, ""))
+def beijing(at: Any) -> str:
+    """A time as `2019-07-03 10:00` in Beijing time ('' for none)."""
+    if at is None:
+        return ""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=CST)
+    return at.astimezone(CST).strftime("%Y-%m-%d %H:%M")
 
 
-def print_checks(console: Console, title: str, checks: list[Check], style: str) -> None:
-    """One line per check, then up to three example rows."""
+def form_names() -> dict[str, str]:
+    from ingest.forms import FORMS
+
+    return {code: form.title for code, form in FORMS.items()}
+
+
+def print_checks(console: Console, title: str, checks: list[Any], style: str) -> None:
+    """One line per check (code, Chinese title, rows), then up to three example rows."""
     if not checks:
         return
     console.print(f"[{style}]{title} ({len(checks)})[/]")
     for c in checks:
-        console.print(f"  [{style}]{c.code}[/] {c.name} [dim]({c.source})[/]: {c.message}")
+        spec = c.spec
+        rows = f", {c.failing_rows} row(s)" if c.failing_rows else ""
+        console.print(
+            f"  [{style}]{c.code}[/] {spec.title_zh} / {spec.title_en} "
+            f"[dim]({OUTCOME_ZH.get(c.outcome, c.outcome)}{rows})[/]"
+        )
         for example in c.examples[:3]:
-            console.print(f"      [dim]{_example_text(example)}[/]")
+            text = ", ".join(f"{k}={v}" for k, v in example.items() if v not in (None, ""))
+            console.print(f"      [dim]{text}[/]")
+        if c.outcome in ("error", "not_run"):
+            console.print(f"      [dim]{c.message_en}[/]")
 
 
-def print_gate(console: Console, gate: GateResult) -> None:
+def print_gate(console: Console, gate: Any) -> None:
     """The gate's verdict, its failures and warnings, and where the report is."""
-    verdict = "[green]passed[/]" if gate.passed else "[bold red]BLOCKED[/]"
+    verdict = "[green]passed 通过[/]" if gate.passed else "[bold red]BLOCKED 未通过[/]"
     console.print(f"gate {gate.month}: {verdict} (attempt {gate.attempt_id})")
-    print_checks(console, "blocking failures", gate.failures, "red")
-    print_checks(console, "warnings", gate.warnings, "yellow")
+    print_checks(console, "blocking 阻断项", gate.failures, "red")
+    print_checks(console, "warnings 警告项", gate.warnings, "yellow")
+    for pending in gate.pending_revisions:
+        console.print(
+            f"  [yellow]revision of {pending['month']} pending[/]: fails "
+            f"{', '.join(pending['codes'])}"
+        )
     for note in gate.notes:
         console.print(f"  [dim]note: {note}[/]")
     if gate.report_html:
-        console.print(f"  report: {gate.report_html}")
+        console.print(f"  report: reports/{gate.month}/gate/{gate.report_html.name}")
 
 
 def print_publish_result(console: Console, result: Any) -> None:
-    """The outcome of `zonewh publish`."""
+    """The outcome of a publication attempt."""
     print_gate(console, result.gate)
     if result.published:
-        console.print(f"[green]published[/] {result.month} → {result.path}")
+        console.print(f"[green]published 已发布[/] {result.month} → published/zone.duckdb")
         if result.revised_months:
             console.print(f"  revised months: {', '.join(result.revised_months)}")
         if result.vintage:
-            console.print(f"  vintage: {result.vintage}")
+            console.print(f"  vintage: published/vintages/{result.vintage.name}")
     else:
-        console.print(f"[bold red]not published[/] {result.month}: published/ left unchanged")
+        console.print(
+            f"[bold red]not published 未发布[/] {result.month}: published/ left unchanged"
+        )
 
 
 def print_run_result(console: Console, result: Any) -> None:
-    """The outcome of `zonewh run`: stage timings, the gate, the publication."""
+    """The outcome of `zonewh run`: stage timings, ingest, the gate, the publication."""
     table = Table(title=f"run {result.month}")
     table.add_column("stage")
     table.add_column("seconds", justify="right")
@@ -73,31 +114,38 @@ def print_run_result(console: Console, result: Any) -> None:
         for f in _get(ingest, "outcomes") or []:
             if str(_get(f, "status", "")) == "rejected":
                 console.print(f"  [red]rejected[/] {_get(f, 'file_path')}: {_get(f, 'reason_en')}")
+    if result.built is not None:
+        console.print(f"[dim]{result.built.summary()}[/]")
     for note in result.notes:
         console.print(f"[dim]{note}[/]")
     if result.publish is not None:
         print_publish_result(console, result.publish)
     elif result.gate is not None:
         print_gate(console, result.gate)
-    if result.bulletin:
-        for path in result.bulletin:
-            console.print(f"[green]bulletin[/] {path}")
+    if result.error is not None:
+        console.print(f"[bold red]{result.error.message_en}[/]")
+        if result.error.message_zh != result.error.message_en:
+            console.print(f"[red]{result.error.message_zh}[/]")
+    for path in result.bulletin:
+        console.print(f"[green]bulletin[/] reports/{result.month}/{path.name}")
 
 
 def print_ingest_report(console: Console, report: Any) -> None:
-    """Per-file outcomes of an ingest run (works with any report exposing `files`)."""
-    files = _get(report, "outcomes") or _get(report, "files") or []
-    months = _get(report, "months") or [_get(report, "month", "")]
+    """Per-file outcomes of an ingest run."""
+    files = _get(report, "outcomes") or []
+    months = _get(report, "months") or []
+    names = form_names()
     table = Table(title=f"ingest {', '.join(str(m) for m in months)}")
-    for column in ("file", "unit", "form", "version", "status", "errors", "warnings", "rows"):
+    for column in ("file", "unit", "form", "ver.", "status", "err.", "warn.", "rows"):
         table.add_column(column)
     for f in files:
         status = str(_get(f, "status", ""))
         colour = {"accepted": "green", "rejected": "red"}.get(status, "yellow")
+        form = _get(f, "form_code") or ""
         table.add_row(
-            str(_get(f, "file_path", _get(f, "path", ""))),
+            str(_get(f, "file_path", "")),
             str(_get(f, "unit_code", "") or ""),
-            str(_get(f, "form_code", "") or ""),
+            names.get(form, form),
             str(_get(f, "version", "") or ""),
             f"[{colour}]{status}[/]",
             str(_get(f, "errors", "")),
@@ -110,25 +158,33 @@ def print_ingest_report(console: Console, report: Any) -> None:
             console.print(f"[red]rejected[/] {_get(f, 'file_path')}: {_get(f, 'reason_en')}")
     skipped = _get(report, "skipped")
     if skipped:
-        count = skipped if isinstance(skipped, int) else len(skipped)
-        console.print(f"[dim]{count} file(s) already ingested, skipped[/]")
+        console.print(f"[dim]{skipped} file(s) already ingested, skipped[/]")
 
 
 def print_status(console: Console, month: str, rows: list[Any]) -> None:
-    """Who has submitted what for a month."""
-    table = Table(title=f"submissions {month}")
-    for column in ("unit", "form", "due", "status", "ver.", "err.", "warn."):
-        table.add_column(column, no_wrap=True)
-    colours = {"on_time": "green", "late": "yellow", "waived": "cyan"}
-    for r in rows:
+    """Who has submitted what for a month: unit and form names, status, times, a summary."""
+    names = form_names()
+    table = Table(title=f"报送情况 submissions {month}")
+    for column in ("单位 unit", "报表 form", "截止 due", "状态 status", "首次报送 first", "接收 accepted", "版本", "错误", "警告"):
+        table.add_column(column, overflow="fold")
+    for r in sorted(rows, key=lambda r: (_get(r, "status") in ("on_time", "waived"), _get(r, "unit_name") or "", _get(r, "form_code"))):
         status = str(_get(r, "status", ""))
+        form = str(_get(r, "form_code", ""))
         table.add_row(
-            str(_get(r, "unit_code", "")),
-            str(_get(r, "form_code", "")),
+            f"{_get(r, 'unit_name') or ''} ({_get(r, 'unit_code')})",
+            names.get(form, form),
             str(_get(r, "due_on", "") or ""),
-            f"[{colours.get(status, 'red')}]{status}[/]",
+            f"[{STATUS_STYLE.get(status, 'red')}]{STATUS_ZH.get(status, status)}[/]",
+            beijing(_get(r, "first_received_at")),
+            beijing(_get(r, "accepted_at")),
             str(_get(r, "versions", "") or 0),
             str(_get(r, "errors", "") or 0),
             str(_get(r, "warnings", "") or 0),
         )
     console.print(table)
+    counts = Counter(str(_get(r, "status")) for r in rows if _get(r, "expected", True))
+    parts = [f"{STATUS_ZH[s]} {counts[s]}" for s in STATUS_ZH if counts.get(s)]
+    chase = sorted({str(_get(r, "unit_name") or _get(r, "unit_code")) for r in rows if _get(r, "status") in ("missing", "rejected")})
+    console.print(f"应报 {sum(counts.values())} 份：" + "，".join(parts) + "。")
+    if chase:
+        console.print(f"需催报：{'、'.join(chase)}")
