@@ -156,7 +156,7 @@ def _warehouse_env(p: Paths, dbt_vars: dict[str, str] | None = None) -> Iterator
     """Set ZONEWH_WAREHOUSE (read by profiles.yml) and the month range (ZONEWH_MONTH_START /
     ZONEWH_MONTH_END, read by the month macros) for the duration of a dbt call. The months
     travel as environment, not `--vars`: a changed `--vars` forces a full re-parse."""
-    values = {"ZONEWH_WAREHOUSE": str(p.warehouse)}
+    values = {"ZONEWH_WAREHOUSE": str(p.warehouse), "ZONEWH_RAW_STORE": str(p.raw_store)}
     values["ZONEWH_MONTH_START"] = (dbt_vars or {}).get("month_start", "")
     values["ZONEWH_MONTH_END"] = (dbt_vars or {}).get("month_end", "")
     old = {k: os.environ.get(k) for k in values}
@@ -186,14 +186,11 @@ def _common_args(p: Paths, target: Path | None = None) -> list[str]:
 
 
 def _ensure_raw_schema(p: Paths) -> None:
-    """An empty raw schema when nothing was ingested yet, so the sources exist."""
-    import duckdb
+    """An empty raw store when nothing was ingested yet, so the sources exist."""
+    from ingest.store import open_store
 
-    from ingest.load import ensure_schema
-
-    p.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(p.warehouse)) as con:
-        ensure_schema(con)
+    if not p.raw_store.exists():
+        open_store(p).close()
 
 
 def seeds_fingerprint() -> str:

@@ -39,8 +39,9 @@ def manifest_path() -> Path:
 
 
 def dbt_env(home: Paths | None = None) -> dict[str, str]:
-    """Environment dbt needs: the warehouse path `profiles.yml` reads."""
-    return {"ZONEWH_WAREHOUSE": str((home or paths()).warehouse)}
+    """Environment dbt needs: the warehouse and raw store paths `profiles.yml` reads."""
+    p = home or paths()
+    return {"ZONEWH_WAREHOUSE": str(p.warehouse), "ZONEWH_RAW_STORE": str(p.raw_store)}
 
 
 def build_manifest(target: Path | None = None) -> Path:
