@@ -69,7 +69,7 @@ def guarded() -> Iterator[None]:
         try:
             from ingest.store import StoreBusy
         except ImportError:  # pragma: no cover
-            StoreBusy = Busy  # noqa: N806
+            StoreBusy = Busy
         from .config import HomeError
 
         if isinstance(exc, MonthError):
@@ -111,7 +111,7 @@ def _month(value: str) -> str:
     return month_text(parse_month(value))
 
 
-def _paths():  # noqa: ANN202 - zonewh.config.Paths
+def _paths():
     from .config import paths
 
     return paths().ensure()

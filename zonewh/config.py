@@ -79,7 +79,9 @@ class Paths:
         try:
             self._make()
         except OSError as exc:
-            raise HomeError(f"cannot create the home's folders under {self.home}: {exc.strerror}") from None
+            raise HomeError(
+                f"cannot create the home's folders under {self.home}: {exc.strerror}"
+            ) from None
         return self
 
     def _make(self) -> None:

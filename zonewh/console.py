@@ -165,9 +165,26 @@ def print_status(console: Console, month: str, rows: list[Any]) -> None:
     """Who has submitted what for a month: unit and form names, status, times, a summary."""
     names = form_names()
     table = Table(title=f"报送情况 submissions {month}")
-    for column in ("单位 unit", "报表 form", "截止 due", "状态 status", "首次报送 first", "接收 accepted", "版本", "错误", "警告"):
+    for column in (
+        "单位 unit",
+        "报表 form",
+        "截止 due",
+        "状态 status",
+        "首次报送 first",
+        "接收 accepted",
+        "版本",
+        "错误",
+        "警告",
+    ):
         table.add_column(column, overflow="fold")
-    for r in sorted(rows, key=lambda r: (_get(r, "status") in ("on_time", "waived"), _get(r, "unit_name") or "", _get(r, "form_code"))):
+    for r in sorted(
+        rows,
+        key=lambda r: (
+            _get(r, "status") in ("on_time", "waived"),
+            _get(r, "unit_name") or "",
+            _get(r, "form_code"),
+        ),
+    ):
         status = str(_get(r, "status", ""))
         form = str(_get(r, "form_code", ""))
         table.add_row(
@@ -184,7 +201,13 @@ def print_status(console: Console, month: str, rows: list[Any]) -> None:
     console.print(table)
     counts = Counter(str(_get(r, "status")) for r in rows if _get(r, "expected", True))
     parts = [f"{STATUS_ZH[s]} {counts[s]}" for s in STATUS_ZH if counts.get(s)]
-    chase = sorted({str(_get(r, "unit_name") or _get(r, "unit_code")) for r in rows if _get(r, "status") in ("missing", "rejected")})
+    chase = sorted(
+        {
+            str(_get(r, "unit_name") or _get(r, "unit_code"))
+            for r in rows
+            if _get(r, "status") in ("missing", "rejected")
+        }
+    )
     console.print(f"应报 {sum(counts.values())} 份：" + "，".join(parts) + "。")
     if chase:
         console.print(f"需催报：{'、'.join(chase)}")

@@ -99,27 +99,30 @@ def locks_dir(p: Paths) -> Path:
     return folder
 
 
+def _acquire(handle: Any, exclusive: bool, wait_s: float) -> bool:
+    """Take an fcntl lock on an open file within `wait_s` seconds; False when not had."""
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.1)
+
+
 @contextmanager
 def _flock(path: Path, exclusive: bool = True, wait_s: float = 0.0) -> Iterator[Any]:
-    """Hold an fcntl lock on `path`; BlockingIOError when not had within `wait_s`."""
-    handle = open(path, "a+")
-    try:
-        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-        deadline = time.monotonic() + wait_s
-        while True:
-            try:
-                fcntl.flock(handle, mode | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise
-                time.sleep(0.1)
+    """Hold an fcntl lock on `path`; TimeoutError when not had within `wait_s`."""
+    with open(path, "a+") as handle:
+        if not _acquire(handle, exclusive, wait_s):
+            raise TimeoutError(f"lock {path.name} not had within {wait_s:g}s")
         try:
             yield handle
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-    finally:
-        handle.close()
 
 
 # ---------------------------------------------------------------- the run lease
@@ -199,21 +202,24 @@ def run_lease(p: Paths, holder: Holder, wait_s: float = 0.0) -> Iterator[Holder]
 
 
 @contextmanager
-def warehouse_writer(p: Paths, holder: Holder | None = None, wait_s: float = 600.0) -> Iterator[None]:
-    """Hold the working warehouse's writer lock (waits up to `wait_s` for another writer)."""
+def warehouse_writer(
+    p: Paths, holder: Holder | None = None, wait_s: float = 600.0
+) -> Iterator[None]:
+    """Hold the working warehouse's writer lock (waits up to `wait_s` for another writer;
+    Busy naming it after that)."""
     path = locks_dir(p) / "warehouse.lock"
     info = path.with_suffix(".holder")
-    try:
-        with _flock(path, wait_s=wait_s):
+    with open(path, "a+") as handle:
+        if not _acquire(handle, True, wait_s):
+            try:
+                other = Holder(**json.loads(info.read_text("utf-8")))
+            except (OSError, ValueError, TypeError):
+                other = None
+            raise Busy("the working warehouse", other, path)
+        try:
             me = holder or Holder("cli", "warehouse writer")
             info.write_text(json.dumps(asdict(me), ensure_ascii=False), "utf-8")
-            try:
-                yield
-            finally:
-                info.unlink(missing_ok=True)
-    except BlockingIOError:
-        try:
-            other = Holder(**json.loads(info.read_text("utf-8")))
-        except (OSError, ValueError, TypeError):
-            other = None
-        raise Busy("the working warehouse", other, path) from None
+            yield
+        finally:
+            info.unlink(missing_ok=True)
+            fcntl.flock(handle, fcntl.LOCK_UN)

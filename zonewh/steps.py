@@ -21,7 +21,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .config import Paths
 from .config import paths as default_paths
@@ -74,6 +74,7 @@ def ingest(month: str, paths: Paths | None = None, progress: Any = None) -> Any:
     files (resubmissions of earlier months are revisions); write their receipts."""
     from ingest.intake import IngestReport, ingest_month
     from ingest.landing import months_with_new_files
+
     from ingest.reference import load_reference
 
     p = (paths or default_paths()).ensure()
@@ -87,6 +88,7 @@ def ingest(month: str, paths: Paths | None = None, progress: Any = None) -> Any:
 def ingest_months(months: list[str], paths: Paths | None = None) -> Any:
     """Validate and load the new files of each month (the intake DAG's job)."""
     from ingest.intake import IngestReport, ingest_month
+
     from ingest.reference import load_reference
 
     p = (paths or default_paths()).ensure()
@@ -260,7 +262,9 @@ def publish(month: str, verdict: Any, paths: Paths | None = None, run_by: str = 
     try:
         return do_publish(month, verdict, p, run_by=run_by)
     except PublicationFailed as exc:
-        raise StepError(str(exc), f"{month}已通过检查，但发布时出错，发布目录未改变：{exc}") from exc
+        raise StepError(
+            str(exc), f"{month}已通过检查，但发布时出错，发布目录未改变：{exc}"
+        ) from exc
     finally:
         discard_snapshot(p, verdict)
 
@@ -272,7 +276,9 @@ def blocked_message(verdict: Any) -> str:
     failing = "; ".join(
         f"{c.code} {spec(c.code).title_en} ({c.failing_rows} row(s))" for c in verdict.failures
     )
-    report = verdict.report_html.name if getattr(verdict, "report_html", None) else "the gate report"
+    report = (
+        verdict.report_html.name if getattr(verdict, "report_html", None) else "the gate report"
+    )
     return f"gate blocked {verdict.month}: {failing}; report reports/{verdict.month}/gate/{report}"
 
 
@@ -346,7 +352,7 @@ class _Stage:
     def __init__(self, result: RunResult, name: str, progress: Any, task: Any) -> None:
         self.result, self.name, self.progress, self.task = result, name, progress, task
 
-    def __enter__(self) -> _Stage:
+    def __enter__(self) -> Self:
         self.started = time.perf_counter()
         if self.progress is not None:
             self.progress.update(self.task, description=f"{self.result.month} {self.name}")
@@ -408,7 +414,7 @@ def run_month(
         with _Stage(result, "bulletin", progress, task):
             try:
                 result.bulletin = bulletin(month, p)
-            except Exception as exc:  # noqa: BLE001 - the publication stands without it
+            except Exception as exc:
                 log.exception("bulletin for %s failed", month)
                 result.notes.append(f"bulletin not written: {type(exc).__name__}: {exc}")
     return result

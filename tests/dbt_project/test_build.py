@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from zonewh.config import Paths
 from zonewh.build import build, generate_docs, month_vars, parse_manifest, seeds_loaded
+from zonewh.config import Paths
 
 from .rawdata import RawWriter, econ_rows, write_small_warehouse
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
+from zonewh.pipeline import missing_mandatory, months_with_new_files, run_month
 
 from zonewh.config import paths
-from zonewh.pipeline import missing_mandatory, months_with_new_files, run_month
 
 BASE, MONTH = "2019-01", "2019-02"
 

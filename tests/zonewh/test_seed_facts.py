@@ -18,8 +18,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
-    from zonewh.config import paths
     from zonewh.pipeline import run_demo
+
+    from zonewh.config import paths
 
     mp = pytest.MonkeyPatch()
     mp.setenv("ZONEWH_HOME", str(tmp_path_factory.mktemp("demo") / "home"))

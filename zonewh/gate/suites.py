@@ -66,58 +66,121 @@ def expectation_specs(reference: Path = REFERENCE_DIR) -> dict[str, list[dict[st
     in_set = "ExpectColumnValuesToBeInSet"
     return {
         "economic_indicators": [
-            _e(in_set, "growth_basis is a catalog basis", column="growth_basis",
-               value_set=["comparable", "nominal", "none"]),
-            _e(between, "yoy_growth_pct within -100..1000", column="yoy_growth_pct",
-               min_value=-100, max_value=1000),
-            _e(between, "target_completion_pct within 0..1000", column="target_completion_pct",
-               min_value=0, max_value=1000),
-            _e(between, f"city_rank within 1..{districts}", column="city_rank",
-               min_value=1, max_value=districts),
+            _e(
+                in_set,
+                "growth_basis is a catalog basis",
+                column="growth_basis",
+                value_set=["comparable", "nominal", "none"],
+            ),
+            _e(
+                between,
+                "yoy_growth_pct within -100..1000",
+                column="yoy_growth_pct",
+                min_value=-100,
+                max_value=1000,
+            ),
+            _e(
+                between,
+                "target_completion_pct within 0..1000",
+                column="target_completion_pct",
+                min_value=0,
+                max_value=1000,
+            ),
+            _e(
+                between,
+                f"city_rank within 1..{districts}",
+                column="city_rank",
+                min_value=1,
+                max_value=districts,
+            ),
         ],
         "project_investment": [
             *[
                 _e(between, f"{c} not negative", column=c, min_value=0)
                 for c in ("total_investment_wan", "annual_plan_wan", "invested_ytd_wan")
             ],
-            _e(between, "time_progress_pct within 0..100", column="time_progress_pct",
-               min_value=0, max_value=100),
-            _e(between, "plan_completion_pct within 0..1000", column="plan_completion_pct",
-               min_value=0, max_value=1000),
-            _e(in_set, "status in 前期/在建/竣工/投产", column="status",
-               value_set=list(PROJECT_STATUSES)),
+            _e(
+                between,
+                "time_progress_pct within 0..100",
+                column="time_progress_pct",
+                min_value=0,
+                max_value=100,
+            ),
+            _e(
+                between,
+                "plan_completion_pct within 0..1000",
+                column="plan_completion_pct",
+                min_value=0,
+                max_value=1000,
+            ),
+            _e(
+                in_set,
+                "status in 前期/在建/竣工/投产",
+                column="status",
+                value_set=list(PROJECT_STATUSES),
+            ),
             _e(between, "open_issues not negative", column="open_issues", min_value=0),
         ],
         "project_issues": [
-            _e(in_set, "status in 未解决/解决中/已解决", column="status",
-               value_set=list(ISSUE_STATUSES)),
+            _e(
+                in_set,
+                "status in 未解决/解决中/已解决",
+                column="status",
+                value_set=list(ISSUE_STATUSES),
+            ),
             _e(between, "days_open not negative", column="days_open", min_value=0),
         ],
         "investment_signings": [
-            _e(in_set, "size_band in >=10亿/1-10亿/<1亿", column="size_band",
-               value_set=[">=10亿", "1-10亿", "<1亿"]),
-            _e(between, "agreed_investment_wan above 0", column="agreed_investment_wan",
-               min_value=0, strict_min=True),
+            _e(
+                in_set,
+                "size_band in >=10亿/1-10亿/<1亿",
+                column="size_band",
+                value_set=[">=10亿", "1-10亿", "<1亿"],
+            ),
+            _e(
+                between,
+                "agreed_investment_wan above 0",
+                column="agreed_investment_wan",
+                min_value=0,
+                strict_min=True,
+            ),
         ],
         "campaign_scores": [
             _e(between, "total_score not negative", column="total_score", min_value=0),
-            _e("ExpectColumnPairValuesAToBeGreaterThanB", "total_score within max_score",
-               column_A="max_score", column_B="total_score", or_equal=True,
-               ignore_row_if="either_value_is_missing"),
+            _e(
+                "ExpectColumnPairValuesAToBeGreaterThanB",
+                "total_score within max_score",
+                column_A="max_score",
+                column_B="total_score",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            ),
             _e(between, "rank at least 1", column="rank", min_value=1),
-            _e(in_set, "unit_group in town/village/department", column="unit_group",
-               value_set=["town", "village", "department"]),
+            _e(
+                in_set,
+                "unit_group in town/village/department",
+                column="unit_group",
+                value_set=["town", "village", "department"],
+            ),
         ],
         "campaign_rewards": [
             _e("ExpectColumnValuesToNotBeNull", "amount_wan given", column="amount_wan"),
-            _e(between, f"amount_wan within the rules' range ({low:g}..{high:g})",
-               column="amount_wan", min_value=low, max_value=high),
+            _e(
+                between,
+                f"amount_wan within the rules' range ({low:g}..{high:g})",
+                column="amount_wan",
+                min_value=low,
+                max_value=high,
+            ),
         ],
         "submission_status": [
-            _e("ExpectTableRowCountToBeBetween", "the month's submissions are listed",
-               min_value=1),
-            _e(in_set, "status a known status", column="status",
-               value_set=list(SUBMISSION_STATUSES)),
+            _e("ExpectTableRowCountToBeBetween", "the month's submissions are listed", min_value=1),
+            _e(
+                in_set,
+                "status a known status",
+                column="status",
+                value_set=list(SUBMISSION_STATUSES),
+            ),
         ],
     }
 
@@ -257,13 +320,12 @@ def month_frames(con: Any, month: str) -> tuple[dict[str, Any], list[str]]:
         if mart not in present:
             missing.append(mart)
             continue
-        df = con.execute(
-            f"select * from marts.{mart} where month = ?::date", [f"{month}-01"]
-        ).df()
+        df = con.execute(f"select * from marts.{mart} where month = ?::date", [f"{month}-01"]).df()
         for column in df.columns:  # DECIMAL money arrives as objects: judge numbers
-            if df[column].dtype == object and df[column].map(type).astype(str).str.contains(
-                "Decimal"
-            ).any():
+            if (
+                df[column].dtype == object
+                and df[column].map(type).astype(str).str.contains("Decimal").any()
+            ):
                 df[column] = df[column].astype(float)
         frames[mart] = df
     return frames, missing
@@ -275,8 +337,17 @@ def _columns(kwargs: dict[str, Any]) -> list[str]:
 
 
 KEY_COLUMNS = (
-    "month", "unit_code", "form_code", "indicator_code", "cluster", "project_code",
-    "issue_code", "signing_code", "campaign_code", "rule_code", "responsible_unit",
+    "month",
+    "unit_code",
+    "form_code",
+    "indicator_code",
+    "cluster",
+    "project_code",
+    "issue_code",
+    "signing_code",
+    "campaign_code",
+    "rule_code",
+    "responsible_unit",
     "owner_unit",
 )
 
@@ -284,8 +355,14 @@ KEY_COLUMNS = (
 def findings(month: str, frames: dict[str, Any], missing: list[str], p: Paths) -> list[Finding]:
     """Run each mart's checkpoint on its month; one finding per expectation."""
     out = [
-        Finding(CODE, "great_expectations", f"{mart}: mart present", "fail", 1,
-                f"marts.{mart} is missing from the warehouse")
+        Finding(
+            CODE,
+            "great_expectations",
+            f"{mart}: mart present",
+            "fail",
+            1,
+            f"marts.{mart} is missing from the warehouse",
+        )
         for mart in missing
     ]
     context = get_context(state=state_dir(p))
@@ -301,8 +378,16 @@ def findings(month: str, frames: dict[str, Any], missing: list[str], p: Paths) -
                 name = f"{mart}: {(cfg.meta or {}).get('name', cfg.type)}"
                 exc = (r.exception_info or {}).get("exception_message")
                 if exc:
-                    out.append(Finding(CODE, "great_expectations", name, "error", 0,
-                                       f"{name}: could not run: {exc}"))
+                    out.append(
+                        Finding(
+                            CODE,
+                            "great_expectations",
+                            name,
+                            "error",
+                            0,
+                            f"{name}: could not run: {exc}",
+                        )
+                    )
                     continue
                 if r.success:
                     out.append(Finding(CODE, "great_expectations", name, "pass"))

@@ -17,6 +17,7 @@ from .schedule import month_from_context
 
 NOTIFICATION_LOG = Path("notifications") / "notifications.log"
 
+
 @dataclass
 class Notification:
     """One message on the notification channels."""
@@ -135,5 +136,3 @@ def on_run_success(context: Mapping[str, Any]) -> None:
 def on_run_failure(context: Mapping[str, Any]) -> None:
     """DAG failure callback: notify."""
     notify(_callback_note(context, "run_failed"))
-
-

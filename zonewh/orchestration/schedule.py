@@ -88,7 +88,11 @@ def due_end(month: str) -> datetime:
 
     first = parse_month(month)
     due = max(
-        (e.due_on(first) for e in load_reference().calendar if e.is_mandatory and e.applies_to(first)),
+        (
+            e.due_on(first)
+            for e in load_reference().calendar
+            if e.is_mandatory and e.applies_to(first)
+        ),
         default=None,
     )
     if due is None:

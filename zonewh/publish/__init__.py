@@ -229,7 +229,14 @@ def _recover_row(private: Path, publication_id: str) -> dict[str, Any] | None:
         row = cur.fetchone()
     finally:
         con.close()
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in zip(names, row, strict=True)} if row else None
+    return (
+        {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in zip(names, row, strict=True)
+        }
+        if row
+        else None
+    )
 
 
 def _prune_parquet(p: Paths) -> None:
@@ -249,7 +256,9 @@ def _prune_private(p: Paths, keep: str) -> None:
             old.unlink(missing_ok=True)
 
 
-def publish(month: str, gate: Any, paths: Paths | None = None, run_by: str = "cli") -> PublishResult:
+def publish(
+    month: str, gate: Any, paths: Paths | None = None, run_by: str = "cli"
+) -> PublishResult:
     """Publish `month` if `gate` (its `GateResult`) passed; log the attempt either way.
 
     Raises PublicationBusy when another publication runs, PublicationFailed for an
@@ -281,7 +290,9 @@ def _publish(month: str, gate: Any, p: Paths, run_by: str) -> PublishResult:
     try:
         history = [r for r in log.read(p) if r.get("publication_id")]
         write_candidate(candidate, Path(snapshot), previous, [month, *revised], [*history, row])
-        result.row_counts = audit(candidate, Path(snapshot), previous, [month, *revised], publication_id)
+        result.row_counts = audit(
+            candidate, Path(snapshot), previous, [month, *revised], publication_id
+        )
         export_parquet(candidate, parquet)
         make_read_only(candidate)
         private = _private(p, publication_id)
@@ -307,7 +318,9 @@ def _publish(month: str, gate: Any, p: Paths, run_by: str) -> PublishResult:
     return result
 
 
-def _failed(p: Paths, result: PublishResult, started: datetime, run_by: str, why: str) -> PublicationFailed:
+def _failed(
+    p: Paths, result: PublishResult, started: datetime, run_by: str, why: str
+) -> PublicationFailed:
     row = _row(result.publication_id, result.month, started, result.gate, "failed", run_by)
     row["note"] = why[:500]
     log.append(p, row)
@@ -315,14 +328,18 @@ def _failed(p: Paths, result: PublishResult, started: datetime, run_by: str, why
     return PublicationFailed(f"{result.month} passed its checks but was not published: {why}")
 
 
-def _keep_vintage(p: Paths, month: str, candidate: Path, parquet: Path, publication_id: str) -> Path:
+def _keep_vintage(
+    p: Paths, month: str, candidate: Path, parquet: Path, publication_id: str
+) -> Path:
     """`vintages/YYYY-MM.duckdb` (+ `.parquet/`): the month's latest; an earlier one is kept
     beside it as `YYYY-MM.<its publication id>.duckdb`."""
     p.vintages.mkdir(parents=True, exist_ok=True)
     vintage = p.vintages / f"{month}.duckdb"
     folder = p.vintages / f"{month}.parquet"
     if vintage.exists():
-        earlier = _vintage_id(p, month) or datetime.fromtimestamp(vintage.stat().st_mtime, CST).strftime("%Y%m%dT%H%M%S")
+        earlier = _vintage_id(p, month) or datetime.fromtimestamp(
+            vintage.stat().st_mtime, CST
+        ).strftime("%Y%m%dT%H%M%S")
         os.replace(vintage, p.vintages / f"{month}.{earlier}.duckdb")
         if folder.exists():
             os.replace(folder, p.vintages / f"{month}.{earlier}.parquet")
@@ -338,9 +355,5 @@ def _keep_vintage(p: Paths, month: str, candidate: Path, parquet: Path, publicat
 
 def _vintage_id(p: Paths, month: str) -> str | None:
     """The publication id of the month's current vintage (its latest logged publication)."""
-    rows = [
-        r
-        for r in log.read(p)
-        if r.get("published") and str(r.get("month"))[:7] == month
-    ]
+    rows = [r for r in log.read(p) if r.get("published") and str(r.get("month"))[:7] == month]
     return rows[-1]["publication_id"] if rows else None

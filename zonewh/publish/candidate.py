@@ -75,7 +75,9 @@ def write_candidate(
     marks = ", ".join("?::date" for _ in firsts)
     con = duckdb.connect()
     try:
-        con.execute(f"attach {_sql_text(str(candidate))} as cand (storage_version '{STORAGE_VERSION}')")
+        con.execute(
+            f"attach {_sql_text(str(candidate))} as cand (storage_version '{STORAGE_VERSION}')"
+        )
         con.execute(f"attach {_sql_text(str(snapshot))} as snap (read_only)")
         old: list[str] = []
         if previous is not None:
@@ -193,7 +195,10 @@ def audit(
             if dupes:
                 problems.append(f"marts.{mart.name}: {dupes} duplicated keys ({keys})")
             cols = ", ".join(f'"{c}"' for c in mart.column_names)
-            for side, where in (("snap", f"month in ({marks})"), ("prev", f"month not in ({marks})")):
+            for side, where in (
+                ("snap", f"month in ({marks})"),
+                ("prev", f"month not in ({marks})"),
+            ):
                 if side == "prev" and mart.name not in prev_tables:
                     continue
                 diff = con.execute(

@@ -36,7 +36,10 @@ def dbt_gate_tests() -> dict[str, tuple[str, str]]:
                     [(kind, body)] = test.items()
                     name = (body or {}).get("name", kind)
                     if gate_code(name) or gate_code(kind):
-                        found[name] = (gate_code(name) or gate_code(kind), generic.get(kind, "error"))
+                        found[name] = (
+                            gate_code(name) or gate_code(kind),
+                            generic.get(kind, "error"),
+                        )
     return found
 
 
@@ -61,7 +64,9 @@ def test_every_dbt_test_of_the_gate_implements_a_declared_dbt_check_with_its_sev
         assert code in BY_CODE, f"{name}: no declared check {code}"
         declared = BY_CODE[code]
         assert declared.tool == "dbt", f"{name} implements {code}, declared for {declared.tool}"
-        assert severity == declared.dbt_severity, f"{name}: severity {severity}, declared {declared.severity}"
+        assert severity == declared.dbt_severity, (
+            f"{name}: severity {severity}, declared {declared.severity}"
+        )
 
 
 def test_every_dbt_check_has_a_dbt_test_and_no_other_tool_has_one():

@@ -23,7 +23,9 @@ def warehouse(home):
 def test_a_clean_month_passes_listing_every_check(warehouse):
     result = gate.check(MONTH, warehouse, build=gate_build(warehouse.warehouse, MONTH))
     assert result.passed, [c.message_en for c in result.failures]
-    assert [c.code for c in result.checks] == [c.code for c in sorted(CHECKS, key=lambda s: gate.checks.sort_key(s.code))]
+    assert [c.code for c in result.checks] == [
+        c.code for c in sorted(CHECKS, key=lambda s: gate.checks.sort_key(s.code))
+    ]
     assert {c.outcome for c in result.checks} == {"passed"}
     assert result.report_json.parent == warehouse.reports / MONTH / "gate"
     data = json.loads(result.report_json.read_text(encoding="utf-8"))
@@ -37,14 +39,26 @@ def test_a_clean_month_passes_listing_every_check(warehouse):
 def test_without_a_build_result_the_dbt_checks_did_not_run_and_block(warehouse):
     result = gate.check(MONTH, warehouse)
     assert not result.passed
-    assert {c.code for c in result.failures} == {c.code for c in CHECKS if c.tool == "dbt" and c.is_blocking}
+    assert {c.code for c in result.failures} == {
+        c.code for c in CHECKS if c.tool == "dbt" and c.is_blocking
+    }
     assert {c.outcome for c in result.failures} == {"not_run"}
 
 
 def test_a_missing_submission_blocks_naming_unit_and_form_once(warehouse):
     rows = [
-        {"month": "2019-06-01", "unit_code": "drc", "form_code": "econ_indicators", "status": "missing"},
-        {"month": "2019-06-01", "unit_code": "agr", "form_code": "campaign_scores", "status": "rejected"},
+        {
+            "month": "2019-06-01",
+            "unit_code": "drc",
+            "form_code": "econ_indicators",
+            "status": "missing",
+        },
+        {
+            "month": "2019-06-01",
+            "unit_code": "agr",
+            "form_code": "campaign_scores",
+            "status": "rejected",
+        },
     ]
     build = gate_build(warehouse.warehouse, MONTH, failing={"B1": rows})
     result = gate.check(MONTH, warehouse, build=build)
@@ -65,10 +79,22 @@ def test_a_missing_submission_blocks_naming_unit_and_form_once(warehouse):
 
 def test_rows_of_another_month_are_not_examples(warehouse):
     rows = [
-        {"month": "2019-05-01", "unit_code": "drc", "form_code": "econ_indicators", "status": "missing"},
-        {"month": "2019-06-01", "unit_code": "lce", "form_code": "project_progress", "status": "missing"},
+        {
+            "month": "2019-05-01",
+            "unit_code": "drc",
+            "form_code": "econ_indicators",
+            "status": "missing",
+        },
+        {
+            "month": "2019-06-01",
+            "unit_code": "lce",
+            "form_code": "project_progress",
+            "status": "missing",
+        },
     ]
-    result = gate.check(MONTH, warehouse, build=gate_build(warehouse.warehouse, MONTH, {"B1": rows}))
+    result = gate.check(
+        MONTH, warehouse, build=gate_build(warehouse.warehouse, MONTH, {"B1": rows})
+    )
     assert [e["unit_code"] for e in result.check_outcome("B1").examples] == ["lce"]
 
 
@@ -105,9 +131,18 @@ def test_a_missing_mart_blocks(warehouse):
 
 
 def test_warnings_never_block_and_name_the_project(warehouse):
-    rows = [{"month": "2019-06-01", "unit_code": "lce", "form_code": "project_progress",
-             "project_code": "p001", "months_idle": 3}]
-    result = gate.check(MONTH, warehouse, build=gate_build(warehouse.warehouse, MONTH, {"W2": rows}))
+    rows = [
+        {
+            "month": "2019-06-01",
+            "unit_code": "lce",
+            "form_code": "project_progress",
+            "project_code": "p001",
+            "months_idle": 3,
+        }
+    ]
+    result = gate.check(
+        MONTH, warehouse, build=gate_build(warehouse.warehouse, MONTH, {"W2": rows})
+    )
     assert result.passed
     [w2] = result.warnings
     assert w2.code == "W2" and w2.outcome == "warned"
@@ -127,7 +162,9 @@ def test_a_skipped_blocking_test_blocks(warehouse):
     build = gate_build(warehouse.warehouse, MONTH)
     from dataclasses import replace
 
-    build.nodes = [replace(n, status="skipped") if n.name.startswith("b3_") else n for n in build.nodes]
+    build.nodes = [
+        replace(n, status="skipped") if n.name.startswith("b3_") else n for n in build.nodes
+    ]
     result = gate.check(MONTH, warehouse, build=build)
     assert result.failing_codes == ["B3"]
 
@@ -152,8 +189,17 @@ def test_revisions_are_a_warning_and_pending_ones_are_named(warehouse):
 
 
 def test_the_report_reads_back(warehouse):
-    rows = [{"month": "2019-06-01", "unit_code": "drc", "form_code": "econ_indicators", "status": "missing"}]
-    result = gate.check(MONTH, warehouse, build=gate_build(warehouse.warehouse, MONTH, {"B1": rows}))
+    rows = [
+        {
+            "month": "2019-06-01",
+            "unit_code": "drc",
+            "form_code": "econ_indicators",
+            "status": "missing",
+        }
+    ]
+    result = gate.check(
+        MONTH, warehouse, build=gate_build(warehouse.warehouse, MONTH, {"B1": rows})
+    )
     again = gate.read_report(result.report_json)
     assert again.failing_codes == ["B1"] and not again.passed
     assert again.check_outcome("B1").examples == result.check_outcome("B1").examples

@@ -19,7 +19,13 @@ from gate_marts import execute, gate_build, make_warehouse
 
 from zonewh import __version__, contract, gate
 from zonewh.build import snapshot
-from zonewh.publish import PublicationBusy, PublicationFailed, clean_stale, publication_lock, publish
+from zonewh.publish import (
+    PublicationBusy,
+    PublicationFailed,
+    clean_stale,
+    publication_lock,
+    publish,
+)
 from zonewh.publish import log as publication_log
 
 MONTHS = ["2019-04", "2019-05", "2019-06"]
@@ -76,9 +82,15 @@ def test_publishing_months_keeps_earlier_months_vintages_and_parquet(warehouse):
     )
     assert counts == [("2019-05", 2), ("2019-06", 2)]
     assert sorted(p.name for p in warehouse.vintages.iterdir()) == [
-        "2019-05.duckdb", "2019-05.parquet", "2019-06.duckdb", "2019-06.parquet",
+        "2019-05.duckdb",
+        "2019-05.parquet",
+        "2019-06.duckdb",
+        "2019-06.parquet",
     ]
-    assert _query(warehouse.vintages / "2019-05.duckdb", "select count(distinct month) from marts.campaign_scores") == [(1,)]
+    assert _query(
+        warehouse.vintages / "2019-05.duckdb",
+        "select count(distinct month) from marts.campaign_scores",
+    ) == [(1,)]
     log = _query(
         warehouse.published,
         "select publication_id, strftime(month, '%Y-%m'), published, software_version "
@@ -102,35 +114,58 @@ def test_publishing_months_keeps_earlier_months_vintages_and_parquet(warehouse):
 
 def test_the_published_file_is_written_for_duckdb_1_0_and_describes_itself(warehouse):
     publish("2019-06", verdict(warehouse, "2019-06"), warehouse)
-    [(tags,)] = _query(warehouse.published, "select tags from duckdb_databases() where database_name = 'zone'")
+    [(tags,)] = _query(
+        warehouse.published, "select tags from duckdb_databases() where database_name = 'zone'"
+    )
     assert tags["storage_version"].startswith("v1.0.0")
-    described = dict(
-        ((r[0], r[1]), r[2])
+    described = {
+        (r[0], r[1]): r[2]
         for r in _query(
             warehouse.published,
             "select table_name, column_name, comment from duckdb_columns() where schema_name = 'marts'",
         )
-    )
+    }
     for mart in contract.tables().values():
         for column in mart.columns:
             assert described[(mart.name, column.name)], f"{mart.name}.{column.name} has no comment"
-    tables = dict(_query(warehouse.published, "select table_name, comment from duckdb_tables() where schema_name = 'marts'"))
+    tables = dict(
+        _query(
+            warehouse.published,
+            "select table_name, comment from duckdb_tables() where schema_name = 'marts'",
+        )
+    )
     assert all(tables[m] for m in contract.tables())
 
 
 def test_a_blocked_month_leaves_published_byte_identical_and_is_logged(warehouse):
     assert publish("2019-05", verdict(warehouse, "2019-05"), warehouse).published
     before = _hashes(warehouse.published_dir)
-    rows = [{"month": "2019-06-01", "unit_code": "drc", "form_code": "econ_indicators", "status": "missing"}]
+    rows = [
+        {
+            "month": "2019-06-01",
+            "unit_code": "drc",
+            "form_code": "econ_indicators",
+            "status": "missing",
+        }
+    ]
     blocked = publish("2019-06", verdict(warehouse, "2019-06", {"B1": rows}), warehouse)
     assert not blocked.published and blocked.outcome == "blocked"
     assert _hashes(warehouse.published_dir) == before
-    [row] = [r for r in publication_log.read(warehouse) if r["publication_id"] == blocked.publication_id]
-    assert row["published"] is False and row["failing_checks"] == "B1" and row["blocking_failures"] == 1
+    [row] = [
+        r for r in publication_log.read(warehouse) if r["publication_id"] == blocked.publication_id
+    ]
+    assert (
+        row["published"] is False
+        and row["failing_checks"] == "B1"
+        and row["blocking_failures"] == 1
+    )
     # the fix arrives: the next publication carries the blocked attempt into the published log
     fixed = publish("2019-06", verdict(warehouse, "2019-06"), warehouse)
     assert fixed.published
-    log = _query(warehouse.published, "select publication_id, published, failing_checks from marts.publication_log order by attempted_at")
+    log = _query(
+        warehouse.published,
+        "select publication_id, published, failing_checks from marts.publication_log order by attempted_at",
+    )
     assert [r[0] for r in log][1:] == [blocked.publication_id, fixed.publication_id]
     assert [(r[1], r[2]) for r in log] == [(True, ""), (False, "B1"), (True, "")]
 
@@ -148,7 +183,10 @@ def test_republishing_a_month_keeps_the_earlier_vintage_beside_it(warehouse):
 def test_what_is_published_is_the_snapshot_the_gate_judged(warehouse):
     """A writer changing the working warehouse after the gate cannot change what is published."""
     judged = verdict(warehouse, "2019-06")
-    execute(warehouse.warehouse, "update marts.economic_indicators set value_ytd = -1 where month = '2019-06-01'")
+    execute(
+        warehouse.warehouse,
+        "update marts.economic_indicators set value_ytd = -1 where month = '2019-06-01'",
+    )
     assert publish("2019-06", judged, warehouse).published
     values = _query(warehouse.published, "select min(value_ytd) from marts.economic_indicators")
     assert values[0][0] > 0
@@ -156,7 +194,10 @@ def test_what_is_published_is_the_snapshot_the_gate_judged(warehouse):
 
 def test_revised_months_are_republished_from_the_snapshot(warehouse):
     assert publish("2019-05", verdict(warehouse, "2019-05"), warehouse).published
-    execute(warehouse.warehouse, "update marts.economic_indicators set value_month = 135000 where month = '2019-05-01' and indicator_code = 'gdp'")
+    execute(
+        warehouse.warehouse,
+        "update marts.economic_indicators set value_month = 135000 where month = '2019-05-01' and indicator_code = 'gdp'",
+    )
     june = publish("2019-06", verdict(warehouse, "2019-06", revised=["2019-05"]), warehouse)
     assert june.published and june.revised_months == ["2019-05"]
     sql = "select value_month from marts.economic_indicators where month = '2019-05-01' and indicator_code = 'gdp'"
@@ -179,9 +220,13 @@ def test_the_audit_refuses_a_candidate_that_differs_from_what_was_checked(wareho
 
     judged = verdict(warehouse, "2019-06")
     candidate = tmp_path / "candidate.duckdb"
-    write_candidate(candidate, judged.snapshot, None, ["2019-06"], [
-        {"publication_id": judged.attempt_id, "month": "2019-06-01", "published": True}
-    ])
+    write_candidate(
+        candidate,
+        judged.snapshot,
+        None,
+        ["2019-06"],
+        [{"publication_id": judged.attempt_id, "month": "2019-06-01", "published": True}],
+    )
     assert audit(candidate, judged.snapshot, None, ["2019-06"], judged.attempt_id)
     execute(candidate, "update marts.campaign_scores set total_score = 99 where unit_code = 'ngz'")
     with pytest.raises(AuditFailed, match="campaign_scores: 2 row"):
@@ -222,7 +267,9 @@ def test_a_publication_killed_after_the_rename_is_logged_on_the_next_start(wareh
     lines = path.read_text().splitlines()
     path.write_text("\n".join(l for l in lines if first.publication_id not in l) + "\n")
     clean_stale(warehouse)
-    [row] = [r for r in publication_log.read(warehouse) if r["publication_id"] == first.publication_id]
+    [row] = [
+        r for r in publication_log.read(warehouse) if r["publication_id"] == first.publication_id
+    ]
     assert row["published"] is True
 
 
@@ -252,7 +299,9 @@ def test_a_reader_holding_a_read_write_connection_cannot_block_a_publication(war
     assert publish("2019-05", verdict(warehouse, "2019-05"), warehouse).published
     os.chmod(warehouse.published, 0o644)  # let the reader open it read-write (root can anyway)
     ready, stop = tmp_path / "ready", tmp_path / "stop"
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(warehouse.published), str(ready), str(stop)])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(warehouse.published), str(ready), str(stop)]
+    )
     try:
         for _ in range(200):
             if ready.exists():
@@ -264,7 +313,10 @@ def test_a_reader_holding_a_read_write_connection_cannot_block_a_publication(war
     finally:
         stop.touch()
         holder.wait(timeout=30)
-    months = _query(warehouse.published, "select distinct strftime(month, '%Y-%m') from marts.submission_status order by 1")
+    months = _query(
+        warehouse.published,
+        "select distinct strftime(month, '%Y-%m') from marts.submission_status order by 1",
+    )
     assert months == [("2019-05",), ("2019-06",)]
 
 
