@@ -7,7 +7,8 @@
 - the `warehouse_writer` pool and the dbt manifest that setup prepares,
 - the astronomer-cosmos configuration for the dbt task group.
 
-Only the standard library is imported at module level: DAG files import this module while
+Only the standard library (and intake's stdlib-only `ingest.months` and `ingest.settings`)
+is imported at module level: DAG files import this module while
 they are parsed, so Airflow, cosmos, dbt and DuckDB are imported inside functions.
 `python -m zonewh.orchestration setup` creates the pool and the manifest.
 """
@@ -16,13 +17,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from ingest.months import add_months as shift_months
+from ingest.months import month_text, parse_month
 
 from .config import CST, DBT_PROJECT_DIR, Paths, paths
 
@@ -44,33 +47,20 @@ DBT_MODES = ("single", "cosmos")
 DEFAULT_DBT_MODE = "single"
 NOTIFICATION_LOG = Path("notifications") / "notifications.log"
 
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
 
 # ---------------------------------------------------------------- months
 
 
-def parse_month(month: str) -> date:
-    """`YYYY-MM` → the first day of that month; a clear error otherwise."""
-    match = _MONTH_RE.match(str(month).strip())
-    if not match:
-        raise ValueError(f"month must be YYYY-MM, got {month!r}")
-    return date(int(match.group(1)), int(match.group(2)), 1)
-
-
 def add_months(month: str, delta: int) -> str:
-    """The month `delta` months after `month` (negative goes back)."""
-    first = parse_month(month)
-    index = first.year * 12 + first.month - 1 + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    """The month `delta` months after `month` (negative goes back), as `YYYY-MM`."""
+    return month_text(shift_months(parse_month(month), delta))
 
 
 def month_of_instant(instant: datetime) -> str:
     """The reporting month an aware instant falls in, judged in China Standard Time."""
     if instant.tzinfo is None:
         raise ValueError(f"naive datetime {instant!r}: a run's dates must carry a time zone")
-    local = instant.astimezone(CST)
-    return f"{local.year:04d}-{local.month:02d}"
+    return month_text(instant.astimezone(CST).date())
 
 
 def month_for_run(
