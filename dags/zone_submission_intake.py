@@ -39,9 +39,11 @@ def zone_submission_intake():
     @task(pool=orch.WRITER_POOL)
     def ingest_open_months(months: list[str]) -> dict:
         """Validate and load new files of each open month; receipts are written per file."""
-        from ingest.pipeline import ingest_month
+        from ingest.intake import ingest_month
+        from zonewh.config import paths
 
-        return {month: orch.report_summary(ingest_month(month)) for month in months}
+        home = paths()
+        return {month: orch.report_summary(ingest_month(month, home)) for month in months}
 
     ingest_open_months(find_open_months())
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -20,21 +19,32 @@ MonthOpt = Annotated[str, typer.Option("--month", "-m", help="Reporting month, Y
 
 
 def _month(value: str) -> str:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise typer.BadParameter(f"month must be YYYY-MM, got {value!r}")
-    return value
+    """The month as given, once `ingest.months.parse_month` accepts it."""
+    from ingest.months import MonthError, parse_month
+
+    try:
+        parse_month(value)
+    except MonthError as exc:
+        raise typer.BadParameter(exc.message_en) from None
+    return value.strip()
 
 
 @app.command()
 def ingest(month: MonthOpt) -> None:
     """Validate and load every new file for a month; write receipts."""
-    from ingest.pipeline import ingest_month
+    from ingest.intake import ingest_month
+    from ingest.store import StoreBusy
 
+    from .config import paths
     from .progress import progress_bar
     from .report import print_ingest_report
 
-    with progress_bar(console) as progress:
-        report = ingest_month(_month(month), progress=progress)
+    try:
+        with progress_bar(console) as progress:
+            report = ingest_month(_month(month), paths(), progress=progress)
+    except StoreBusy as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
     print_ingest_report(console, report)
 
 
@@ -42,15 +52,24 @@ def ingest(month: MonthOpt) -> None:
 def status(month: MonthOpt) -> None:
     """Who has submitted what for a month: on time, late, rejected or missing."""
     from ingest.status import month_status
+    from ingest.store import StoreBusy
 
+    from .config import paths
     from .report import print_status
 
-    print_status(console, _month(month), month_status(_month(month)))
+    try:
+        rows = month_status(_month(month), paths())
+    except StoreBusy as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    print_status(console, _month(month), rows)
 
 
 @app.command()
 def run(month: MonthOpt) -> None:
     """Ingest, build, check, publish and write the bulletin; exit 0 published, 1 blocked."""
+    from ingest.store import StoreBusy
+
     from .pipeline import run_month
     from .progress import progress_bar
     from .publish import PublicationBusy
@@ -59,7 +78,7 @@ def run(month: MonthOpt) -> None:
     try:
         with progress_bar(console) as progress:
             result = run_month(_month(month), progress=progress)
-    except PublicationBusy as exc:
+    except (PublicationBusy, StoreBusy) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from None
     print_run_result(console, result)

@@ -61,24 +61,16 @@ class _Stage:
 
 
 def _seen_files(p: Paths) -> set[tuple[str, str]]:
-    """(file_path, sha256) of every landing file already in raw.submissions."""
-    import duckdb
+    """(file_path, sha256) of every landing file already in raw.submissions (read-only)."""
+    from ingest.store import open_store
 
-    if not p.warehouse.exists():
-        return set()
-    with duckdb.connect(str(p.warehouse), read_only=True) as con:
-        found = con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'raw' and table_name = 'submissions'"
-        ).fetchone()[0]
-        if not found:
-            return set()
+    with open_store(p, read_only=True) as con:
         return set(con.execute("select file_path, sha256 from raw.submissions").fetchall())
 
 
 def months_with_new_files(p: Paths) -> list[str]:
     """Landing month folders holding a file (path and content) not ingested yet."""
-    from ingest.pipeline import discover, landing_months
+    from ingest.landing import discover, landing_months
 
     seen = _seen_files(p)
     return [
@@ -90,7 +82,7 @@ def months_with_new_files(p: Paths) -> list[str]:
 
 def ingest_new(month: str, p: Paths, progress: Any = None) -> Any:
     """Ingest `month` and every other landing month folder with new files."""
-    from ingest.pipeline import IngestReport, ingest_month
+    from ingest.intake import IngestReport, ingest_month
     from ingest.reference import load_reference
 
     ref = load_reference()

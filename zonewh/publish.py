@@ -23,6 +23,8 @@ from typing import Any
 
 import duckdb
 
+from ingest.store import open_store
+
 from . import __version__
 from .config import Paths
 from .config import paths as default_paths
@@ -167,14 +169,13 @@ def _catalog(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def revised_months(month: str, p: Paths | None = None) -> list[str]:
-    """Published months other than `month` with a version accepted after their publication."""
+    """Published months other than `month` with a version accepted after their publication
+    (the accepted versions are read from the raw store, read-only)."""
     p = p or default_paths()
     done = published_months(p)
     if not done:
         return []
-    with duckdb.connect(str(p.warehouse), read_only=True) as con:
-        if "submissions" not in _tables(con, _catalog(con), "raw"):
-            return []
+    with open_store(p, read_only=True) as con:
         rows = con.execute(
             "select strftime(month, '%Y-%m') as m, max(ingested_at) from raw.submissions "
             "where status in ('accepted', 'accepted_with_warnings') group by 1"

@@ -15,6 +15,7 @@ import pytest
 from gate_marts import execute, make_warehouse
 from typer.testing import CliRunner
 
+from ingest.store import open_store
 from zonewh import __version__
 from zonewh.gate import GateResult, new_attempt_id
 from zonewh.publish import publish
@@ -149,24 +150,21 @@ def test_republishing_a_month_gives_identical_marts(warehouse):
     assert len(_query(warehouse.published, "select * from marts.publication_log")) == 3
 
 
+def _submission(home, submission_id: str, ingested_at: str) -> None:
+    """One accepted version in the raw store (where intake records it)."""
+    with open_store(home) as con:
+        con.execute(
+            "insert into raw.submissions (submission_id, month, status, ingested_at) "
+            f"values (?, '2019-05-01', 'accepted', {ingested_at})",
+            [submission_id],
+        )
+
+
 def test_revised_months_are_republished_and_recorded(warehouse):
-    execute(
-        warehouse.warehouse,
-        "create schema if not exists raw; create table raw.submissions ("
-        "submission_id varchar, month date, status varchar, ingested_at timestamptz)",
-    )
-    execute(
-        warehouse.warehouse,
-        "insert into raw.submissions values "
-        "('2019-05/drc/econ_indicators/v1', '2019-05-01', 'accepted', now() - interval 1 day)",
-    )
+    _submission(warehouse, "2019-05/drc/econ_indicators/v1", "now() - interval 1 day")
     assert publish("2019-05", warehouse).published
     # a corrected version of May arrives and is built
-    execute(
-        warehouse.warehouse,
-        "insert into raw.submissions values "
-        "('2019-05/drc/econ_indicators/v2', '2019-05-01', 'accepted', now())",
-    )
+    _submission(warehouse, "2019-05/drc/econ_indicators/v2", "now()")
     execute(
         warehouse.warehouse,
         "update marts.economic_indicators set value_month = 13.5 "
