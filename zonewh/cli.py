@@ -19,14 +19,13 @@ MonthOpt = Annotated[str, typer.Option("--month", "-m", help="Reporting month, Y
 
 
 def _month(value: str) -> str:
-    """The month as given, once `ingest.months.parse_month` accepts it."""
-    from ingest.months import MonthError, parse_month
+    """The month as `YYYY-MM`, once `ingest.months.parse_month` accepts it."""
+    from ingest.months import MonthError, month_text, parse_month
 
     try:
-        parse_month(value)
-    except MonthError as exc:
-        raise typer.BadParameter(exc.message_en) from None
-    return value.strip()
+        return month_text(parse_month(value))
+    except MonthError:
+        raise typer.BadParameter(f"month must be YYYY-MM, got {value!r}") from None
 
 
 @app.command()

@@ -20,10 +20,10 @@ sys.stdin.read()
 
 
 @pytest.mark.parametrize("command", ["ingest", "status"])
-def test_a_malformed_month_is_refused_with_the_parser_message(home, command: str) -> None:
+def test_a_malformed_month_is_refused(home, command: str) -> None:
     result = CliRunner().invoke(app, [command, "--month", "2019-6"])
     assert result.exit_code == 2
-    assert "2099-12" in result.output and "2019-6" in result.output
+    assert "month must be YYYY-MM, got '2019-6'" in " ".join(result.output.split())
     assert "Traceback" not in result.output
 
 
