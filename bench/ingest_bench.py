@@ -177,10 +177,11 @@ def small_files(work: Path, count: int, rows: int = 20) -> tuple[int, int, float
 
 def loaded_rows(work: Path, suffix: str) -> tuple[int, str]:
     """Rows in raw.investment_signings and the submission status, read back."""
-    import duckdb
+    from ingest.settings import IntakePaths
+    from ingest.store import open_store
 
-    db = work / f"home_{suffix}" / "warehouse" / "raw.duckdb"
-    con = duckdb.connect(str(db), read_only=True)
+    home = work / f"home_{suffix}"
+    con = open_store(IntakePaths(home=home, landing=home / "landing"), read_only=True)
     try:
         rows = con.execute("select count(*) from raw.investment_signings").fetchone()[0]
         status = con.execute("select string_agg(status, ',') from raw.submissions").fetchone()[0]
