@@ -6,7 +6,7 @@ rule runs on every row and the rows are loaded), then measures:
 
 - the bare readers: fastexcel `read_excel(...).load_sheet(0)` to Arrow; DuckDB
   `read_csv` count(*) and into a table;
-- `ingest.pipeline.ingest_month` on each file, in a fresh home (safety checks,
+- `ingest.intake.ingest_month` on each file, in a fresh home (safety checks,
   read, validate, load, receipts, archive);
 
 and prints rows/s and the ratio zonewh/bare (goal >= 0.5).
@@ -118,7 +118,7 @@ def bare_csv_table(path: Path, db: Path) -> int:
 
 def zonewh_ingest(src: Path, work: Path, profile: Path | None) -> tuple[float, object]:
     """ingest_month of one file in a fresh home; the seconds and the report."""
-    from ingest.pipeline import ingest_month
+    from ingest.intake import ingest_month
     from zonewh.config import paths
 
     home = work / f"home_{src.suffix.lstrip('.')}"
@@ -133,7 +133,7 @@ def zonewh_ingest(src: Path, work: Path, profile: Path | None) -> tuple[float, o
     t0 = time.perf_counter()
     if prof:
         prof.enable()
-    report = ingest_month(MONTH)
+    report = ingest_month(MONTH, p)
     if prof:
         prof.disable()
     seconds = time.perf_counter() - t0
@@ -156,8 +156,8 @@ def small_files(work: Path, count: int, rows: int = 20) -> tuple[int, int, float
     seconds)."""
     from badfiles import write_signings_xlsx
 
-    from ingest.calendar import add_months, month_text, parse_month
-    from ingest.pipeline import ingest_all
+    from ingest.intake import ingest_all
+    from ingest.months import add_months, month_text, parse_month
     from zonewh.config import paths
 
     home = work / "home_small"
@@ -170,17 +170,18 @@ def small_files(work: Path, count: int, rows: int = 20) -> tuple[int, int, float
         month = month_text(add_months(first, i))
         write_signings_xlsx(p.landing / month / UNIT / "investment_signings.xlsx", rows, month)
     t0 = time.perf_counter()
-    report = ingest_all()
+    report = ingest_all(p)
     seconds = time.perf_counter() - t0
     return report.accepted, report.processed, seconds
 
 
 def loaded_rows(work: Path, suffix: str) -> tuple[int, str]:
     """Rows in raw.investment_signings and the submission status, read back."""
-    import duckdb
+    from ingest.settings import IntakePaths
+    from ingest.store import open_store
 
-    db = work / f"home_{suffix}" / "warehouse" / "zone.duckdb"
-    con = duckdb.connect(str(db), read_only=True)
+    home = work / f"home_{suffix}"
+    con = open_store(IntakePaths(home=home, landing=home / "landing"), read_only=True)
     try:
         rows = con.execute("select count(*) from raw.investment_signings").fetchone()[0]
         status = con.execute("select string_agg(status, ',') from raw.submissions").fetchone()[0]

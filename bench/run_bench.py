@@ -41,7 +41,7 @@ MEASURED = "2019-06"
 
 def _ingest_base(base: Path, demo: Path) -> None:
     """A home with the demo's 2019-01..05 ingested; 2019-06 staged outside landing."""
-    from ingest.pipeline import ingest_all
+    from ingest.intake import ingest_all
     from zonewh.config import paths
 
     os.environ["ZONEWH_HOME"] = str(base)
@@ -57,10 +57,10 @@ def _ingest_base(base: Path, demo: Path) -> None:
 def _shifted_years(p: Any, years: int) -> list[str]:
     """Copy the raw rows of 2019-01..05 to the same months 1..years years earlier, every
     date and timestamp (and the month in ids and paths) shifted by the same interval."""
-    import duckdb
+    from ingest.store import open_store
 
     months: list[str] = []
-    with duckdb.connect(str(p.warehouse)) as con:
+    with open_store(p) as con:
         tables = [
             t
             for (t,) in con.execute(

@@ -13,38 +13,10 @@ from datetime import date, datetime, time, timedelta
 
 import duckdb
 
-from zonewh.config import CST
-
+from .months import add_months, parse_month
 from .reference import Reference, load_reference
-
-ACCEPTED = ("accepted", "accepted_with_warnings")
-
-
-def parse_month(month: str | date) -> date:
-    """`YYYY-MM` (or a date) as the first day of that month."""
-    if isinstance(month, date):
-        return month.replace(day=1)
-    try:
-        return datetime.strptime(month.strip(), "%Y-%m").date()
-    except ValueError:
-        raise ValueError(f"month must be written YYYY-MM, got {month!r}") from None
-
-
-def month_text(month: date) -> str:
-    """A month as `YYYY-MM`."""
-    return f"{month.year:04d}-{month.month:02d}"
-
-
-def month_end(month: date) -> date:
-    """The last day of the month."""
-    return add_months(month.replace(day=1), 1) - timedelta(days=1)
-
-
-def add_months(month: date, n: int) -> date:
-    """The first day of the month `n` months after `month`."""
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
+from .settings import CST
+from .store import ACCEPTED
 
 _HAS_SUBMISSIONS: weakref.WeakSet = weakref.WeakSet()
 """Connections known to see `raw.submissions` (intake creates it and never drops it)."""
@@ -75,11 +47,11 @@ def current_plan_submission(con: duckdb.DuckDBPyConnection, month: date) -> str 
     if not _has_table(con, "raw", "submissions"):
         return None
     row = con.execute(
-        """
+        f"""
         select submission_id
         from raw.submissions
         where form_code = 'key_project_plan'
-            and status in ('accepted', 'accepted_with_warnings')
+            and status in {ACCEPTED}
             and year(month) = ?
             and month <= ?
         order by month desc, version desc
@@ -167,3 +139,16 @@ def expected_submissions(
         for unit in sorted(submitters(con, first, entry.form_code, ref)):
             out.append((unit, entry.form_code, entry.due_on(first)))
     return sorted(out)
+
+
+def forms_owed(
+    con: duckdb.DuckDBPyConnection, month: str | date, unit_code: str, ref: Reference | None = None
+) -> list[str]:
+    """The form codes the calendar expects from `unit_code` for `month`, in calendar order."""
+    ref = ref or load_reference()
+    first = parse_month(month)
+    return [
+        entry.form_code
+        for entry in ref.calendar
+        if entry.applies_to(first) and unit_code in submitters(con, first, entry.form_code, ref)
+    ]

@@ -1,4 +1,4 @@
-"""The form registry: the seven forms of FORMS.md, declared once.
+"""The form registry: the seven forms of the intake contract (docs/FORMS.md), declared once.
 
 Everything that reads, validates, loads, templates or generates a form reads
 this registry: headers, codes, types, required flags, enumerations and the

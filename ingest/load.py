@@ -1,7 +1,8 @@
-"""The raw schema and the loading of one file, in one transaction.
+"""Loading one file into the raw store, in one transaction.
 
-`raw.<form>` holds the typed rows of accepted files with lineage; `raw.submissions`
-one row per landing file seen (rejected too); `raw.problems` every problem found.
+`load_file` writes an accepted file's normalised rows (left in a temp table by the
+validator), its `raw.submissions` row and its problems; a rejected file gets only the
+last two. It needs the read-write store connection (`store.open_store`).
 """
 
 from __future__ import annotations
@@ -11,46 +12,10 @@ from datetime import date, datetime
 
 import duckdb
 
-from .forms import FORMS, LINEAGE_COLUMNS, Form, raw_table_ddl
+from .forms import LINEAGE_COLUMNS, Form
+from .store import ACCEPTED, ensure_schema
 
-SUBMISSIONS_DDL = """
-create table if not exists raw.submissions (
-    submission_id VARCHAR,
-    file_path VARCHAR,
-    file_name VARCHAR,
-    sha256 VARCHAR,
-    size_bytes BIGINT,
-    unit_code VARCHAR,
-    form_code VARCHAR,
-    month DATE,
-    version INTEGER,
-    submitted_at TIMESTAMPTZ,
-    ingested_at TIMESTAMPTZ,
-    status VARCHAR,
-    errors INTEGER,
-    warnings INTEGER,
-    rows_loaded INTEGER,
-    receipt_path VARCHAR,
-    quarantine_path VARCHAR,
-    archive_path VARCHAR,
-    reason_zh VARCHAR,
-    reason_en VARCHAR
-)
-"""
-
-PROBLEMS_DDL = """
-create table if not exists raw.problems (
-    submission_id VARCHAR,
-    severity VARCHAR,
-    rule VARCHAR,
-    sheet VARCHAR,
-    "row" INTEGER,
-    "column" VARCHAR,
-    value VARCHAR,
-    message_zh VARCHAR,
-    message_en VARCHAR
-)
-"""
+__all__ = ["SubmissionRecord", "ensure_schema", "load_file"]
 
 
 @dataclass
@@ -80,16 +45,7 @@ class SubmissionRecord:
 
     @property
     def accepted(self) -> bool:
-        return self.status in ("accepted", "accepted_with_warnings")
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schema and its tables when missing."""
-    con.execute("create schema if not exists raw")
-    for form in FORMS.values():
-        con.execute(raw_table_ddl(form))
-    con.execute(SUBMISSIONS_DDL)
-    con.execute(PROBLEMS_DDL)
+        return self.status in ACCEPTED
 
 
 def load_file(

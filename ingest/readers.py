@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from .errors import FileRejected, Problem
 from .forms import Form
+from .safety import check_row_count
 
 HEADER_SEARCH_ROWS = 30
 """How many rows from the top may hold the header row."""
@@ -196,14 +197,6 @@ def _shape(
     return table.filter(keep)
 
 
-def _check_rows(rows: int, path: Path, sheet: str) -> None:
-    try:
-        from .safety import check_row_count
-    except ImportError:  # pragma: no cover - the safety module is part of the package
-        return
-    check_row_count(rows, path, sheet)
-
-
 # ---------------------------------------------------------------- xlsx
 
 
@@ -289,7 +282,7 @@ def _read_xlsx(path: Path, form: Form) -> SheetData:
     header_row = offset + h
     positions, found, extra, missing = _map_columns(head_rows[h], form, sheet_name, header_row)
     body = data.slice(h + 1)
-    _check_rows(body.num_rows, path, sheet_name)
+    check_row_count(body.num_rows, path, sheet_name)
     rows = int_range(header_row + 1, body.num_rows)
     table = _shape(body, rows, positions, form)
     return SheetData(sheet_name, header_row, found, table, extra, missing)
@@ -382,7 +375,7 @@ def _read_csv(path: Path, form: Form) -> SheetData:
             con.close()
     keep = data.column("_keep")
     data = data.drop_columns(["_keep"])
-    _check_rows(data.num_rows, path, sheet_name)
+    check_row_count(data.num_rows, path, sheet_name)
     rows = _csv_line_numbers(raw, header_line, data.num_rows, text)
     table = _shape(data, rows, positions, form, keep)
     return SheetData(sheet_name, header_line, found, table, extra, missing)

@@ -40,7 +40,7 @@ def receipt_dict(
     submission_id: str,
     sha256: str,
 ) -> dict[str, Any]:
-    """The receipt as a JSON-ready dict (FORMS.md fields plus counts and lineage)."""
+    """The receipt as a JSON-ready dict (the fields of docs/FORMS.md plus counts and lineage)."""
     return {
         "file": file,
         "unit_code": unit_code,

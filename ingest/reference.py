@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
-from zonewh.config import REFERENCE_DIR
+from .settings import DEFAULT_REFERENCE_DIR
 
 UnitType = Literal["department", "town", "village"]
 
@@ -499,12 +499,13 @@ def _load_cached(directory: Path, stamp: tuple[int, ...]) -> Reference:
 
 
 def load_reference(directory: Path | None = None) -> Reference:
-    """Load (and cache) the reference data of `directory` (default: the repo's seeds).
+    """Load (and cache) the reference data of `directory` (default `DEFAULT_REFERENCE_DIR`,
+    the repository's seeds).
 
     The cache is keyed by the resolved folder and its files' modification times, so an
     edited CSV is picked up by a long-running process.
     """
-    folder = Path(directory or REFERENCE_DIR).resolve()
+    folder = Path(directory or DEFAULT_REFERENCE_DIR).resolve()
     stamp = tuple(
         (folder / name).stat().st_mtime_ns if (folder / name).exists() else -1 for name in FILES
     )

@@ -18,7 +18,6 @@ import zipfile
 from pathlib import Path
 
 from .errors import FileRejected, Problem
-from .forms import form_for_filename
 
 MIB = 1024 * 1024
 
@@ -86,9 +85,9 @@ def check_file(path: Path, landing: Path) -> None:
     """Check an untrusted landing file before parsing; raise `FileRejected` if unsafe.
 
     The file must be `<landing>/<YYYY-MM>/<unit_code>/<file>`, a regular file
-    reached through no symbolic link, named after a form, `.xlsx` or `.csv`,
-    non-empty and under the size cap; a workbook must be a sound, modest zip
-    with no DTD in its XML and at least one worksheet.
+    reached through no symbolic link, `.xlsx` or `.csv`, non-empty and under the
+    size cap; a workbook must be a sound, modest zip with no DTD in its XML and at
+    least one worksheet. Which form the file is, is decided later (`ingest.identify`).
     """
     path = Path(path)
     _check_location(path, Path(landing))
@@ -188,7 +187,7 @@ def _check_location(path: Path, landing: Path) -> None:
 
 
 def _check_type(path: Path) -> None:
-    """A regular file, with an accepted extension, named after a form."""
+    """A regular file with an accepted extension."""
     if not stat.S_ISREG(path.lstat().st_mode):
         raise _reject(
             "not_regular_file",
@@ -204,14 +203,6 @@ def _check_type(path: Path) -> None:
             path,
             f"不支持的文件类型“{suffix or '无扩展名'}”，请报送 .xlsx 或 .csv 文件",
             f"unsupported file type '{suffix or 'no extension'}'; send .xlsx or .csv",
-            value=path.name,
-        )
-    if form_for_filename(path.name) is None:
-        raise _reject(
-            "unknown_form",
-            path,
-            "文件名必须以报表代码开头（如 project_progress_3月.xlsx），无法识别是哪张报表",
-            "the file name does not start with a form code (e.g. project_progress_march.xlsx)",
             value=path.name,
         )
 

@@ -4,7 +4,7 @@ Same semantics as the mart `submission_status`: for each expected (unit, form) a
 unexpected one that arrived, `on_time` when the first accepted version arrived by the end
 of the due day (CST), `late` when accepted after, `rejected` when only rejected versions
 arrived, `waived` when an approved waiver covers a form with nothing accepted, `missing`
-otherwise.
+otherwise. Read from the raw store, read-only.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from datetime import date, datetime
 
 import duckdb
 
-from zonewh.config import Paths
-from zonewh.config import paths as default_paths
-
 from .calendar import due_on as calendar_due_on
-from .calendar import expected_submissions, is_on_time, parse_month
-from .load import ensure_schema
+from .calendar import expected_submissions, is_on_time
+from .months import parse_month
 from .reference import Reference, load_reference
+from .settings import IntakePaths
+from .store import ACCEPTED, open_store
 
 
 @dataclass
@@ -44,14 +43,6 @@ class StatusRow:
     expected: bool = True
 
 
-def _connect(p: Paths) -> duckdb.DuckDBPyConnection:
-    if p.warehouse.exists():
-        return duckdb.connect(str(p.warehouse), read_only=True)
-    con = duckdb.connect()
-    ensure_schema(con)
-    return con
-
-
 def statuses(
     con: duckdb.DuckDBPyConnection, month: str | date, ref: Reference | None = None
 ) -> list[StatusRow]:
@@ -60,7 +51,7 @@ def statuses(
     first = parse_month(month)
     expected = {(u, f): d for u, f, d in expected_submissions(first, con, ref)}
     rows = con.execute(
-        """
+        f"""
         with subs as (
             select *
             from raw.submissions
@@ -74,9 +65,7 @@ def statuses(
                 arg_max(errors, version) as errors,
                 arg_max(warnings, version) as warnings,
                 min(submitted_at) as first_received_at,
-                min(submitted_at) filter (
-                    where status in ('accepted', 'accepted_with_warnings')
-                ) as accepted_at,
+                min(submitted_at) filter (where status in {ACCEPTED}) as accepted_at,
             from subs
             group by all
         )
@@ -119,12 +108,11 @@ def statuses(
     return out
 
 
-def month_status(month: str, paths: Paths | None = None) -> list[StatusRow]:
+def month_status(month: str, paths: IntakePaths, ref: Reference | None = None) -> list[StatusRow]:
     """The submission status of every expected (unit, form) of `month`, and of any
-    unexpected form that arrived."""
-    p = paths or default_paths()
-    con = _connect(p)
+    unexpected form that arrived, from the raw store of `paths` (opened read-only)."""
+    con = open_store(paths, read_only=True)
     try:
-        return statuses(con, month)
+        return statuses(con, month, ref)
     finally:
         con.close()

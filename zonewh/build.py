@@ -24,10 +24,11 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from ingest.months import month_text, parse_month
+
 from .config import DBT_PROJECT_DIR, Paths
 from .config import paths as default_paths
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 GATE_CODE = re.compile(r"^([bw]\d+)_", re.IGNORECASE)
 
 FAILED = ("error", "fail")
@@ -137,12 +138,9 @@ class BuildResult:
 
 def month_vars(months: list[str]) -> dict[str, str]:
     """dbt vars for a list of 'YYYY-MM' months: the range from the first to the last."""
-    for m in months:
-        if not MONTH.match(m):
-            raise ValueError(f"month must be YYYY-MM, got {m!r}")
-    if not months:
+    ordered = sorted(month_text(parse_month(m)) for m in months)
+    if not ordered:
         return {}
-    ordered = sorted(months)
     return {"month_start": f"{ordered[0]}-01", "month_end": f"{ordered[-1]}-01"}
 
 

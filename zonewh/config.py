@@ -3,22 +3,34 @@
 `ZONEWH_HOME` (default `./.zonewh` in the checkout) holds the state;
 `ZONEWH_LANDING` overrides the landing folder (default `<home>/landing`).
 Every function reads the environment when called, never at import time.
+`Paths` extends intake's own `IntakePaths` (landing, quarantine, receipts, archive, the
+raw store) with what the rest of the application writes.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import timedelta, timezone
 from pathlib import Path
+
+from ingest.settings import CST, DEFAULT_REFERENCE_DIR, IntakePaths
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-REFERENCE_DIR = DBT_PROJECT_DIR / "seeds"
+REFERENCE_DIR = DEFAULT_REFERENCE_DIR
+"""The reference CSVs (dbt seeds), as intake reads them."""
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 
-CST = timezone(timedelta(hours=8), name="CST")
-"""China Standard Time: submission deadlines are judged in it."""
+__all__ = [
+    "CST",
+    "HomeError",
+    "DBT_PROJECT_DIR",
+    "EXPECTATIONS_DIR",
+    "REFERENCE_DIR",
+    "REPO_ROOT",
+    "Paths",
+    "paths",
+]
 
 
 class HomeError(RuntimeError):
@@ -26,32 +38,16 @@ class HomeError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Paths:
+class Paths(IntakePaths):
     """The folders and files of one home."""
-
-    home: Path
-    landing: Path
-
-    @property
-    def quarantine(self) -> Path:
-        return self.home / "quarantine"
-
-    @property
-    def receipts(self) -> Path:
-        return self.home / "receipts"
-
-    @property
-    def archive(self) -> Path:
-        """Every accepted version, copied as it was read (the landing file may be overwritten)."""
-        return self.home / "archive"
 
     @property
     def warehouse_dir(self) -> Path:
-        return self.home / "warehouse"
+        return self.store_dir
 
     @property
     def warehouse(self) -> Path:
-        """The working DuckDB file that ingest loads and dbt builds."""
+        """The working DuckDB file that dbt builds (it reads `raw` from the raw store)."""
         return self.warehouse_dir / "zone.duckdb"
 
     @property
@@ -77,26 +73,14 @@ class Paths:
             if d.exists() and not d.is_dir():
                 raise HomeError(f"{d} is a file, not a folder: set ZONEWH_HOME to a folder")
         try:
-            self._make()
+            super().ensure()
+            for d in (self.published_dir, self.vintages, self.reports):
+                d.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise HomeError(
                 f"cannot create the home's folders under {self.home}: {exc.strerror}"
             ) from None
         return self
-
-    def _make(self) -> None:
-        for d in (
-            self.home,
-            self.landing,
-            self.quarantine,
-            self.receipts,
-            self.archive,
-            self.warehouse_dir,
-            self.published_dir,
-            self.vintages,
-            self.reports,
-        ):
-            d.mkdir(parents=True, exist_ok=True)
 
 
 def paths() -> Paths:

@@ -19,9 +19,11 @@ import duckdb
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from ingest.calendar import current_plan_submission, expected_submissions, month_end, parse_month
+from ingest.calendar import current_plan_submission, expected_submissions
 from ingest.forms import FORMS, MONEY_UNITS_WAN, Field, Form
+from ingest.months import month_end, parse_month
 from ingest.reference import Reference, load_reference
+from ingest.store import StoreBusy, open_store
 
 from .config import Paths
 from .config import paths as default_paths
@@ -105,13 +107,11 @@ class Context:
 # ------------------------------------------------------------------ what is expected
 
 
-def _plan_from_warehouse(warehouse: Path, month: dt.date, ref: Reference) -> list[PlanProject]:
-    """The year's current plan in the warehouse's raw schema (read-only); [] when none."""
-    if not warehouse.exists():
-        return []
+def _plan_from_store(p: Paths, month: dt.date, ref: Reference) -> list[PlanProject]:
+    """The year's current plan in the raw store (read-only); [] when none or unreadable."""
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error:
+        con = open_store(p, read_only=True)
+    except (StoreBusy, duckdb.Error):
         return []
     try:
         sid = current_plan_submission(con, month)
@@ -168,12 +168,12 @@ def load_context(month: str, p: Paths | None = None, ref: Reference | None = Non
     p = p or default_paths()
     ref = ref or load_reference()
     first = parse_month(month)
-    plan = _plan_from_warehouse(p.warehouse, first, ref)
+    plan = _plan_from_store(p, first, ref)
     con = None
-    if plan and p.warehouse.exists():
+    if plan:
         try:
-            con = duckdb.connect(str(p.warehouse), read_only=True)
-        except duckdb.Error:
+            con = open_store(p, read_only=True)
+        except (StoreBusy, duckdb.Error):
             con = None
     try:
         expected = expected_submissions(first, con or duckdb.connect(), ref)

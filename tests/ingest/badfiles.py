@@ -352,7 +352,6 @@ CASES: tuple[BadCase, ...] = (
     ),
     BadCase("under_month", f"{MONTH}/investment_signings.csv", write_good_csv, "bad_location"),
     BadCase("nested", f"{U}/sub/investment_signings.csv", write_good_csv, "bad_location"),
-    BadCase("no_form_code", f"{U}/签约项目.csv", write_good_csv, "unknown_form"),
     BadCase(
         "bad_extension", f"{U}/investment_signings.xls", write_encrypted_xlsx, "unsupported_type"
     ),

@@ -1,5 +1,5 @@
-"""Fixtures for intake tests: real .xlsx (xlsxwriter) and .csv files in a landing folder,
-and a valid set of rows for every form."""
+"""Fixtures for intake tests: a home passed explicitly (`IntakePaths`), real .xlsx
+(xlsxwriter) and .csv files in its landing folder, and a valid set of rows for every form."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import pytest
 import xlsxwriter
 
 from ingest.forms import FORMS, Form
-from zonewh.config import CST, Paths
+from ingest.intake import ingest_month
+from ingest.settings import CST, IntakePaths
 
 Cell = object
 
@@ -95,7 +96,7 @@ def write_csv(
 class Landing:
     """Drop files into a home's landing folder with a chosen modification time."""
 
-    def __init__(self, paths: Paths):
+    def __init__(self, paths: IntakePaths):
         self.paths = paths
 
     def path(self, month: str, unit: str, name: str) -> Path:
@@ -133,7 +134,17 @@ def default_time(month: str) -> datetime:
 
 
 @pytest.fixture
-def landing(home: Paths) -> Landing:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> IntakePaths:
+    """A fresh home for one test, passed to intake explicitly. `ZONEWH_HOME` points to
+    another folder, which must stay absent: intake never reads the environment."""
+    monkeypatch.setenv("ZONEWH_HOME", str(tmp_path / "environment_home"))
+    monkeypatch.delenv("ZONEWH_LANDING", raising=False)
+    root = tmp_path / "home"
+    return IntakePaths(home=root, landing=root / "landing").ensure()
+
+
+@pytest.fixture
+def landing(home: IntakePaths) -> Landing:
     return Landing(home)
 
 
@@ -229,3 +240,16 @@ def scores_rows(units: Sequence[str], month: str = "2019-01", day: int = 20) -> 
         for c in SCSC_CRITERIA:
             out.append(["scsc", u, c, SCSC_MAX[c] - 2, "卫生死角", f"{month}-{day:02d}", 1])
     return out
+
+
+@pytest.fixture(scope="session")
+def base_home(tmp_path_factory: pytest.TempPathFactory) -> IntakePaths:
+    """A raw store holding the 2019 plan and lce's January progress."""
+    root = tmp_path_factory.mktemp("validate") / "home"
+    paths = IntakePaths(home=root, landing=root / "landing").ensure()
+    land = Landing(paths)
+    land.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
+    land.drop("2019-01", "lce", "project_progress", PROGRESS_LCE_JAN)
+    report = ingest_month("2019-01", paths)
+    assert [o.status for o in report.outcomes] == ["accepted", "accepted"], report.outcomes
+    return paths

@@ -22,6 +22,7 @@ from badfiles import (
     MONTH,
     BadCase,
     write_extra_column_csv,
+    write_good_csv,
     write_header_only_csv,
     write_missing_required_csv,
     write_mojibake_csv,
@@ -30,12 +31,18 @@ from badfiles import (
 )
 
 from ingest.forms import FORMS
+from ingest.intake import ingest_month
+from ingest.settings import IntakePaths
+from ingest.store import open_store
 
 GOOD_1 = f"{MONTH}/ist/investment_signings.csv"
 GOOD_2 = f"{MONTH}/ist/investment_signings_补报.csv"
 GOOD_ROWS = 20
 
 READER_CASES: tuple[BadCase, ...] = (
+    BadCase(
+        "no_form_code", f"{MONTH}/ist/签约项目.csv", write_good_csv, "unknown_form", is_safety=False
+    ),
     BadCase(
         "mojibake",
         f"{MONTH}/ist/investment_signings_big5.csv",
@@ -65,7 +72,8 @@ READER_CASES: tuple[BadCase, ...] = (
         is_safety=False,
     ),
 )
-"""Files that pass the safety checks and are rejected by the reader or the validator."""
+"""Files that pass the safety checks and are rejected when identified (`ingest.identify`), by
+the reader or by the validator."""
 
 ALL_CASES = CASES + READER_CASES
 EXTRA_COLUMN = f"{MONTH}/ist/investment_signings_extra.csv"
@@ -75,9 +83,9 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _raw_tables(db: Path) -> dict[str, list[tuple]]:
+def _raw_tables(home: IntakePaths) -> dict[str, list[tuple]]:
     """Every raw form table's rows, sorted, with the lineage timestamps left out."""
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_store(home, read_only=True)
     try:
         out: dict[str, list[tuple]] = {}
         existing = {
@@ -122,34 +130,26 @@ def _rows_as_dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
     """Run 1: a good file. Run 2: every bad file, a second good file, an extra-column file."""
-    from ingest.pipeline import ingest_month
-    from zonewh.config import paths
+    root = tmp_path_factory.mktemp("corpus") / "home"
+    p = IntakePaths(home=root, landing=root / "landing").ensure()
+    write_signings_csv(p.landing / GOOD_1, GOOD_ROWS)
+    first = ingest_month(MONTH, p)
+    assert first is not None
+    before = _raw_tables(p)
 
-    root = tmp_path_factory.mktemp("corpus")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ZONEWH_HOME", str(root / "home"))
-        mp.delenv("ZONEWH_LANDING", raising=False)
-        p = paths().ensure()
-        write_signings_csv(p.landing / GOOD_1, GOOD_ROWS)
-        first = ingest_month(MONTH)
-        assert first is not None
-        before = _raw_tables(p.warehouse)
-
-        for case in ALL_CASES:
-            case.build(p.landing / case.rel)
-        write_extra_column_csv(p.landing / EXTRA_COLUMN)
-        write_signings_csv(p.landing / GOOD_2, GOOD_ROWS, start=1001)
-        hashes = {
-            c.rel: _sha256(p.landing / c.rel) for c in ALL_CASES if (p.landing / c.rel).is_file()
-        }
-        report = ingest_month(MONTH)
-        after = _raw_tables(p.warehouse)
-        con = duckdb.connect(str(p.warehouse), read_only=True)
-        try:
-            subs = _rows_as_dicts(con, "select * from raw.submissions")
-            probs = _rows_as_dicts(con, "select * from raw.problems")
-        finally:
-            con.close()
+    for case in ALL_CASES:
+        case.build(p.landing / case.rel)
+    write_extra_column_csv(p.landing / EXTRA_COLUMN)
+    write_signings_csv(p.landing / GOOD_2, GOOD_ROWS, start=1001)
+    hashes = {c.rel: _sha256(p.landing / c.rel) for c in ALL_CASES if (p.landing / c.rel).is_file()}
+    report = ingest_month(MONTH, p)
+    after = _raw_tables(p)
+    con = open_store(p, read_only=True)
+    try:
+        subs = _rows_as_dicts(con, "select * from raw.submissions")
+        probs = _rows_as_dicts(con, "select * from raw.problems")
+    finally:
+        con.close()
     by_path = {s["file_path"]: s for s in subs}
     problems: dict[str, list[dict]] = {}
     for s in subs:
@@ -253,13 +253,11 @@ def test_landing_tree_holds_no_new_files(corpus_run: CorpusRun) -> None:
 @pytest.mark.slow
 def test_million_row_csv_is_handled(home) -> None:
     """1,000,000 valid rows of a real form: loaded in full, or rejected with a clear reason."""
-    from ingest.pipeline import ingest_month
-
     rel = f"{MONTH}/ist/investment_signings.csv"
     path = write_signings_csv(home.landing / rel, 1_000_000)
     digest = _sha256(path)
-    ingest_month(MONTH)
-    con = duckdb.connect(str(home.warehouse), read_only=True)
+    ingest_month(MONTH, home)
+    con = open_store(home, read_only=True)
     try:
         sub = _rows_as_dicts(con, "select * from raw.submissions")
         assert len(sub) == 1

@@ -17,7 +17,7 @@ from ingest.reference import (
     integrity_problems,
     load_reference,
 )
-from zonewh.config import REFERENCE_DIR
+from ingest.settings import DEFAULT_REFERENCE_DIR as REFERENCE_DIR
 
 NOV_2014 = date(2014, 11, 1)
 JUN_2019 = date(2019, 6, 1)

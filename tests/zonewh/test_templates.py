@@ -12,7 +12,7 @@ import pytest
 from bulletin_fixture import build_published
 
 from ingest.forms import FORMS
-from ingest.pipeline import ingest_month
+from ingest.intake import ingest_month
 from ingest.reference import load_reference
 from zonewh.config import Paths
 from zonewh.templates import (

@@ -10,10 +10,12 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from ingest.months import parse_month
+
 from ..config import CST, Paths
 from ..config import paths as default_paths
 from . import charts, sections
-from .data import BulletinData, BulletinError, load, parse_month, published_months
+from .data import BulletinData, BulletinError, load, published_months
 from .render import render_html, write_excel, write_pdf
 
 __all__ = ["BulletinError", "build_sections", "published_months", "write_bulletin"]

@@ -10,6 +10,8 @@ from typing import Any
 
 import duckdb
 
+from ingest.months import month_end
+
 Row = dict[str, Any]
 
 
@@ -50,14 +52,6 @@ class BulletinData:
         return self.unit_names.get(code, code)
 
 
-def parse_month(month: str) -> dt.date:
-    """`YYYY-MM` as the first day of the month; ValueError naming the value otherwise."""
-    try:
-        return dt.datetime.strptime(month, "%Y-%m").date()
-    except ValueError:
-        raise ValueError(f"month must be YYYY-MM, got {month!r}") from None
-
-
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Row]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
@@ -75,7 +69,7 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def _unit_names(units: list[Row], month: dt.date) -> dict[str, str]:
     """Names valid at the month's end (else the latest version); villages as `town/village`."""
-    end = _month_end(month)
+    end = month_end(month)
     best: dict[str, Row] = {}
     for u in sorted(units, key=lambda r: r.get("valid_from") or dt.date.min):
         start, stop = u.get("valid_from"), u.get("valid_to")
@@ -87,11 +81,6 @@ def _unit_names(units: list[Row], month: dt.date) -> dict[str, str]:
         if u.get("unit_type") == "village" and u.get("parent_code") in names:
             names[c] = f"{names[u['parent_code']]}/{names[c]}"
     return names
-
-
-def _month_end(month: dt.date) -> dt.date:
-    nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 def read_gate_warnings(reports: Path, month: dt.date) -> tuple[list[Row], Path | None]:

@@ -1,11 +1,10 @@
-"""The month pipeline end to end: landing files → receipts, archive/quarantine, raw tables."""
+"""`ingest.intake`: landing files → receipts, archive/quarantine, the raw store."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
 
-import duckdb
 import pytest
 from conftest import (
     ECON_JAN,
@@ -20,11 +19,13 @@ from conftest import (
 )
 from rich.progress import Progress
 
-from ingest.calendar import due_on, expected_submissions, is_on_time
+from ingest import intake
 from ingest.forms import FORMS
-from ingest.pipeline import ingest_all, ingest_month
-from ingest.status import month_status
-from zonewh.config import CST, Paths
+from ingest.intake import ingest_all, ingest_month, validate_file
+from ingest.landing import discover
+from ingest.reference import load_reference
+from ingest.settings import CST, IntakePaths
+from ingest.store import open_store
 
 JAN_FILES = [
     ("drc", "key_project_plan", PLAN_ROWS, {}),
@@ -113,30 +114,30 @@ def drop_january(land: Landing) -> None:
         land.drop("2019-01", unit, form, rows, **kw)
 
 
-def raw_rows(home: Paths, form_code: str) -> list[tuple]:
+def raw_rows(home: IntakePaths, form_code: str) -> list[tuple]:
     cols = ", ".join(f.code for f in FORMS[form_code].fields)
-    con = duckdb.connect(str(home.warehouse), read_only=True)
+    con = open_store(home, read_only=True)
     try:
         return con.execute(f"select {cols} from raw.{form_code} order by source_row").fetchall()
     finally:
         con.close()
 
 
-def query(home: Paths, sql: str, params: list | None = None) -> list[tuple]:
-    con = duckdb.connect(str(home.warehouse), read_only=True)
+def query(home: IntakePaths, sql: str, params: list | None = None) -> list[tuple]:
+    con = open_store(home, read_only=True)
     try:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
 
 
-def snapshot(home: Paths) -> dict[str, list[tuple]]:
+def snapshot(home: IntakePaths) -> dict[str, list[tuple]]:
     return {code: raw_rows(home, code) for code in FORMS}
 
 
-def test_round_trip_of_every_form(home: Paths, landing: Landing) -> None:
+def test_round_trip_of_every_form(home: IntakePaths, landing: Landing) -> None:
     drop_january(landing)
-    report = ingest_month("2019-01")
+    report = ingest_month("2019-01", home)
     assert report.processed == 7
     assert report.accepted == 7, [(o.file_path, o.reason_en) for o in report.outcomes]
     for form_code, expected in EXPECTED_RAW.items():
@@ -158,12 +159,15 @@ def test_round_trip_of_every_form(home: Paths, landing: Landing) -> None:
         5,
     )
     assert lineage[6] == datetime(2019, 2, 3, 10, 0, tzinfo=CST)
+    assert home.raw_store == home.home / "warehouse" / "raw.duckdb"
+    # the paths came from the caller: the environment's home was never touched
+    assert not (home.home.parent / "environment_home").exists()
 
 
-def test_receipts_archive_and_landing_untouched(home: Paths, landing: Landing) -> None:
+def test_receipts_archive_and_landing_untouched(home: IntakePaths, landing: Landing) -> None:
     drop_january(landing)
     before = {p: p.read_bytes() for p in home.landing.rglob("*") if p.is_file()}
-    ingest_month("2019-01")
+    ingest_month("2019-01", home)
     after = {p: p.read_bytes() for p in home.landing.rglob("*") if p.is_file()}
     assert before == after
     receipt = json.loads(
@@ -181,21 +185,21 @@ def test_receipts_archive_and_landing_untouched(home: Paths, landing: Landing) -
     assert (home.archive / "2019-01" / "lce" / "v1_project_progress.xlsx").is_file()
 
 
-def test_idempotent(home: Paths, landing: Landing) -> None:
+def test_idempotent(home: IntakePaths, landing: Landing) -> None:
     drop_january(landing)
-    first = ingest_month("2019-01")
+    first = ingest_month("2019-01", home)
     tables = snapshot(home)
     subs = query(home, "select count(*) from raw.submissions")
-    second = ingest_month("2019-01")
+    second = ingest_month("2019-01", home)
     assert first.processed == 7
     assert (second.processed, second.skipped) == (0, 7)
     assert snapshot(home) == tables
     assert query(home, "select count(*) from raw.submissions") == subs
 
 
-def test_versions(home: Paths, landing: Landing) -> None:
+def test_versions(home: IntakePaths, landing: Landing) -> None:
     drop_january(landing)
-    ingest_month("2019-01")
+    ingest_month("2019-01", home)
     rows = [r[:] for r in SIGNINGS_JAN] + [
         ["S003", "补报项目", "某公司", "2019-01-30", "1", None, None]
     ]
@@ -207,7 +211,7 @@ def test_versions(home: Paths, landing: Landing) -> None:
         name="investment_signings_第二版.xlsx",
         at=datetime(2019, 2, 4, 9, 0, tzinfo=CST),
     )
-    report = ingest_month("2019-01")
+    report = ingest_month("2019-01", home)
     assert [(o.version, o.status) for o in report.outcomes] == [(2, "accepted")]
     subs = query(
         home,
@@ -229,9 +233,11 @@ def test_versions(home: Paths, landing: Landing) -> None:
     assert (home.archive / "2019-01" / "ist" / "v2_investment_signings_第二版.xlsx").is_file()
 
 
-def test_rejected_file_changes_nothing_and_is_quarantined(home: Paths, landing: Landing) -> None:
+def test_rejected_file_changes_nothing_and_is_quarantined(
+    home: IntakePaths, landing: Landing
+) -> None:
     drop_january(landing)
-    ingest_month("2019-01")
+    ingest_month("2019-01", home)
     tables = snapshot(home)
     bad = [r[:] for r in PROGRESS_LCE_JAN]
     bad[1][3] = "<b>abc</b>"
@@ -243,7 +249,7 @@ def test_rejected_file_changes_nothing_and_is_quarantined(home: Paths, landing: 
         name="project_progress_v2.xlsx",
         at=datetime(2019, 2, 4, 9, 0, tzinfo=CST),
     )
-    report = ingest_month("2019-01")
+    report = ingest_month("2019-01", home)
     (outcome,) = report.outcomes
     assert outcome.status == "rejected"
     assert outcome.version == 2
@@ -278,14 +284,14 @@ def test_rejected_file_changes_nothing_and_is_quarantined(home: Paths, landing: 
 
 
 def test_unknown_form_and_unreadable_file_do_not_stop_the_run(
-    home: Paths, landing: Landing
+    home: IntakePaths, landing: Landing
 ) -> None:
     drop_january(landing)
     odd = landing.path("2019-01", "drc", "月报.xlsx")
     odd.write_bytes(b"PK\x03\x04 not really a workbook")
     broken = landing.path("2019-01", "ist", "investment_signings_坏.xlsx")
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 200)
-    report = ingest_month("2019-01")
+    report = ingest_month("2019-01", home)
     assert report.processed == 9
     assert report.accepted == 7
     assert report.rejected == 2
@@ -299,7 +305,7 @@ def test_unknown_form_and_unreadable_file_do_not_stop_the_run(
     )
 
 
-def test_ytd_chain_across_months_in_one_run(home: Paths, landing: Landing) -> None:
+def test_ytd_chain_across_months_in_one_run(home: IntakePaths, landing: Landing) -> None:
     drop_january(landing)
     landing.drop("2019-02", "lce", "project_progress", PROGRESS_LCE_FEB)
     bad = [r[:] for r in PROGRESS_LCE_FEB]
@@ -312,83 +318,27 @@ def test_ytd_chain_across_months_in_one_run(home: Paths, landing: Landing) -> No
         name="project_progress_x.xlsx",
         at=datetime(2019, 3, 4, tzinfo=CST),
     )
-    report = ingest_all()
+    report = ingest_all(home)
     feb = [o for o in report.outcomes if o.file_path.startswith("2019-02")]
     assert [(o.version, o.status) for o in feb] == [(1, "accepted"), (2, "rejected")]
     assert "2500" in (feb[1].reason_en or "")
 
 
-def test_plan_responsible_only(home: Paths, landing: Landing) -> None:
+def test_plan_responsible_only(home: IntakePaths, landing: Landing) -> None:
     landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
     landing.drop("2019-01", "soc", "project_progress", PROGRESS_LCE_JAN)
-    report = ingest_month("2019-01")
+    report = ingest_month("2019-01", home)
     soc = report.outcomes[-1]
     assert soc.status == "rejected"
     receipt = json.loads(soc.receipt_path.read_text("utf-8"))
     assert "submitter_allowed" in [p["rule"] for p in receipt["problems"]]
 
 
-def test_calendar_and_due_dates(home: Paths, landing: Landing) -> None:
-    landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
-    ingest_month("2019-01")
-    con = duckdb.connect(str(home.warehouse), read_only=True)
-    try:
-        jan = expected_submissions("2019-01", con)
-        feb = expected_submissions("2019-02", con)
-    finally:
-        con.close()
-    due = date(2019, 2, 5)
-    assert ("drc", "key_project_plan", due) in jan
-    assert ("drc", "annual_targets", due) in jan
-    assert ("lce", "project_progress", due) in jan
-    assert ("sjz", "project_issues", due) in jan
-    assert ("scc", "campaign_scores", due) in jan
-    assert ("agr", "campaign_scores", due) in jan
-    assert ("ist", "investment_signings", due) in jan
-    assert not [e for e in feb if e[1] in ("key_project_plan", "annual_targets")]
-    assert due_on("2019-12", "econ_indicators") == date(2020, 1, 5)
-
-
-def test_on_time_is_judged_in_china_standard_time() -> None:
-    due = date(2019, 2, 5)
-    assert is_on_time(datetime(2019, 2, 5, 23, 59, 59, tzinfo=CST), due)
-    assert not is_on_time(datetime(2019, 2, 6, 0, 0, 0, tzinfo=CST), due)
-    assert is_on_time(datetime.fromisoformat("2019-02-05T15:59:59+00:00"), due)
-    assert not is_on_time(datetime.fromisoformat("2019-02-05T16:00:00+00:00"), due)
-
-
-def test_month_status(home: Paths, landing: Landing) -> None:
-    landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
-    landing.drop(
-        "2019-01", "drc", "econ_indicators", ECON_JAN, at=datetime(2019, 2, 5, 23, 59, tzinfo=CST)
-    )
-    landing.drop(
-        "2019-01",
-        "ist",
-        "investment_signings",
-        SIGNINGS_JAN,
-        at=datetime(2019, 2, 6, 0, 1, tzinfo=CST),
-    )
-    bad = [r[:] for r in PROGRESS_LCE_JAN]
-    bad[0][0] = "P999"
-    landing.drop("2019-01", "lce", "project_progress", bad)
-    ingest_month("2019-01")
-    rows = {(r.unit_code, r.form_code): r for r in month_status("2019-01")}
-    assert rows[("drc", "econ_indicators")].status == "on_time"
-    assert rows[("ist", "investment_signings")].status == "late"
-    assert rows[("lce", "project_progress")].status == "rejected"
-    assert rows[("lce", "project_progress")].errors >= 1
-    assert rows[("sjz", "project_progress")].status == "missing"
-    assert rows[("drc", "key_project_plan")].versions == 1
-    assert rows[("drc", "econ_indicators")].unit_name == "区发展改革局"
-    assert rows[("ist", "investment_signings")].due_on == date(2019, 2, 5)
-
-
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_progress_reports(home: Paths, landing: Landing, fmt: str) -> None:
+def test_progress_reports(home: IntakePaths, landing: Landing, fmt: str) -> None:
     landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS, fmt=fmt)
     with Progress(disable=True) as progress:
-        report = ingest_month("2019-01", progress=progress)
+        report = ingest_month("2019-01", home, progress=progress)
     (task,) = progress.tasks
     assert (task.total, task.completed) == (1, 1)
     assert report.outcomes[0].status == "accepted"
@@ -396,3 +346,79 @@ def test_progress_reports(home: Paths, landing: Landing, fmt: str) -> None:
         report.outcomes[0].receipt_path
         == home.receipts / "2019-01" / "drc" / f"key_project_plan.{fmt}.json"
     )
+
+
+def test_validate_file_on_a_read_only_store_writes_nothing(
+    home: IntakePaths, landing: Landing
+) -> None:
+    """A file is checked on a read-only connection (as a web upload would be while another
+    process reads the store); loading it later needs the read-write connection."""
+    landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
+    ingest_month("2019-01", home)
+    landing.drop("2019-01", "lce", "project_progress", PROGRESS_LCE_JAN)
+    bad = [r[:] for r in PROGRESS_LCE_JAN]
+    bad[0][0] = "P999"
+    landing.drop("2019-01", "lce", "project_progress", bad, name="project_progress_2.xlsx")
+    before = home.raw_store.read_bytes()
+    files = {f.path.name: f for f in discover(home.landing, "2019-01")}
+    ref = load_reference()
+    with open_store(home, read_only=True) as con:
+        good = validate_file(con, files["project_progress.xlsx"], home.landing, ref)
+        assert good.form is FORMS["project_progress"]
+        assert good.result.status == "accepted", good.result.problems
+        assert con.execute("select count(*) from _zw_n").fetchall()[0][0] == 2
+        wrong = validate_file(con, files["project_progress_2.xlsx"], home.landing, ref)
+        assert wrong.result.status == "rejected"
+        assert "project_in_plan_of_submitter" in {p.rule for p in wrong.result.problems}
+        assert con.execute("select count(*) from raw.submissions").fetchall()[0][0] == 1
+    assert home.raw_store.read_bytes() == before
+    assert not (home.receipts / "2019-01" / "lce").exists()
+    report = ingest_month("2019-01", home)
+    assert sorted((o.file_path, o.status) for o in report.outcomes) == [
+        ("2019-01/lce/project_progress.xlsx", "accepted"),
+        ("2019-01/lce/project_progress_2.xlsx", "rejected"),
+    ]
+
+
+def test_a_name_without_form_code_is_rejected_listing_the_forms_owed(
+    home: IntakePaths, landing: Landing
+) -> None:
+    landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
+    landing.drop("2019-01", "drc", "econ_indicators", ECON_JAN, name="区发改局1月经济指标.xlsx")
+    landing.drop(
+        "2019-01", "lce", "project_progress", PROGRESS_LCE_JAN, name="7月项目进展.csv", fmt="csv"
+    )
+    report = ingest_month("2019-01", home)
+    outcomes = {o.file_path: o for o in report.outcomes}
+    assert outcomes["2019-01/drc/key_project_plan.xlsx"].status == "accepted"
+    for rel, owed in (
+        (
+            "2019-01/drc/区发改局1月经济指标.xlsx",
+            ["econ_indicators", "key_project_plan", "annual_targets"],
+        ),
+        ("2019-01/lce/7月项目进展.csv", ["project_progress", "project_issues"]),
+    ):
+        outcome = outcomes[rel]
+        assert (outcome.status, outcome.form_code, outcome.version) == ("rejected", None, None)
+        receipt = json.loads(outcome.receipt_path.read_text("utf-8"))
+        (problem,) = receipt["problems"]
+        assert problem["rule"] == "unknown_form"
+        assert problem["value"] == rel.rsplit("/", 1)[1]
+        for code in owed:
+            assert code in problem["message_zh"]
+            assert FORMS[code].title in problem["message_zh"]
+            assert code in problem["message_en"]
+        others = set(FORMS) - set(owed)
+        assert not [c for c in others if c in problem["message_en"].split("e.g.")[0]]
+        assert "本月单位" in problem["message_zh"] and "owes these forms" in problem["message_en"]
+    sub = query(
+        home,
+        "select form_code, status, reason_en from raw.submissions "
+        "where file_path = '2019-01/lce/7月项目进展.csv'",
+    )
+    assert sub[0][:2] == (None, "rejected")
+    assert "project_progress, project_issues" in sub[0][2]
+
+
+def test_dead_entry_point_is_gone() -> None:
+    assert not hasattr(intake, "ingest_open_months")

@@ -1,4 +1,7 @@
-"""Every validation rule: one passing and one failing file, asserting rule, row, column, value."""
+"""The validation rule cases: for every rule, a file that passes and one that fails, with
+the rule, row, column and value the failure must name. Shared by the test_validate_*
+modules, each of which runs the cases of the rules its module of `ingest.validate`
+declares."""
 
 from __future__ import annotations
 
@@ -6,11 +9,9 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
+from types import ModuleType
 
-import duckdb
 import pyarrow as pa
-import pytest
 from conftest import (
     ECON_JAN,
     ISSUES_LCE_JAN,
@@ -19,31 +20,26 @@ from conftest import (
     PROGRESS_LCE_JAN,
     SIGNINGS_JAN,
     TARGETS_JAN,
-    Landing,
     scores_rows,
 )
 
 from ingest.forms import FORMS
-from ingest.pipeline import ingest_month
 from ingest.readers import SheetData
 from ingest.reference import load_reference
-from ingest.validate import FIELD_RULES, FORM_RULES, Context, ValidationResult, validate
-from zonewh.config import Paths
+from ingest.settings import IntakePaths
+from ingest.store import open_store
+from ingest.validate import (
+    Context,
+    ValidationResult,
+    campaigns,
+    common,
+    indicators,
+    projects,
+    signings,
+    validate,
+)
 
 Rows = list[list]
-
-
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A warehouse holding the 2019 plan and lce's January progress."""
-    home = tmp_path_factory.mktemp("validate") / "home"
-    paths = Paths(home=home, landing=home / "landing").ensure()
-    land = Landing(paths)
-    land.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
-    land.drop("2019-01", "lce", "project_progress", PROGRESS_LCE_JAN)
-    report = ingest_month("2019-01", paths=paths)
-    assert [o.status for o in report.outcomes] == ["accepted", "accepted"], report.outcomes
-    return paths.warehouse
 
 
 def _text(v: object) -> str | None:
@@ -65,8 +61,9 @@ def sheet_of(form_code: str, rows: Rows) -> SheetData:
     return SheetData("Sheet1", 1, list(form.headers), pa.table(cols))
 
 
-def run(db: Path, form_code: str, unit: str, month: str, rows: Rows) -> ValidationResult:
-    con = duckdb.connect(str(db), read_only=True)
+def run(home: IntakePaths, form_code: str, unit: str, month: str, rows: Rows) -> ValidationResult:
+    """Validate `rows` as a file of `form_code` from `unit` on a read-only store connection."""
+    con = open_store(home, read_only=True)
     try:
         ctx = Context(date.fromisoformat(month + "-01"), unit, load_reference())
         return validate(con, sheet_of(form_code, rows), FORMS[form_code], ctx)
@@ -725,23 +722,44 @@ CASES = [
 ]
 
 
-def _case_id(c: Case) -> str:
+GROUPS: tuple[ModuleType, ...] = (common, indicators, projects, campaigns, signings)
+"""The rule modules of `ingest.validate`, each declaring its rules by name."""
+
+
+def rules_of(module: ModuleType) -> set[str]:
+    """The rule names a module of `ingest.validate` declares."""
+    return set(getattr(module, "FIELD_RULES", {})) | set(getattr(module, "FORM_RULES", {}))
+
+
+def cases_of(module: ModuleType) -> list[Case]:
+    """The cases of the rules `module` declares."""
+    names = rules_of(module)
+    return [c for c in CASES if c.rule in names]
+
+
+def driver_cases() -> list[Case]:
+    """The cases of the checks the driver runs itself (type, required, enum, submitter)."""
+    declared = set().union(*(rules_of(m) for m in GROUPS))
+    return [c for c in CASES if c.rule not in declared]
+
+
+def case_id(c: Case) -> str:
     return f"{c.form}-{c.rule}-{c.month}"
 
 
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_rule_passes(base_db: Path, case: Case) -> None:
+def check_passes(home: IntakePaths, case: Case) -> None:
+    """The good file of `case` has no error and no problem of the case's rule."""
     rows = case.good(copy.deepcopy(case.base))
-    result = run(base_db, case.form, case.unit, case.month, rows)
+    result = run(home, case.form, case.unit, case.month, rows)
     assert result.errors == 0, [p.message_en for p in result.problems]
     assert not [p for p in result.problems if p.rule == case.rule]
 
 
-@pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_rule_fails(base_db: Path, case: Case) -> None:
+def check_fails(home: IntakePaths, case: Case) -> None:
+    """The bad file of `case` has the case's problem, at its row, column and value."""
     rows = case.bad(copy.deepcopy(case.base))
     unit = "lce" if case.rule == "submitter_allowed" else case.unit
-    result = run(base_db, case.form, unit, case.month, rows)
+    result = run(home, case.form, unit, case.month, rows)
     found = [p for p in result.problems if p.rule == case.rule]
     assert found, [p.message_en for p in result.problems]
     p = found[0]
@@ -758,36 +776,3 @@ def test_rule_fails(base_db: Path, case: Case) -> None:
     else:
         assert result.status == "accepted_with_warnings"
         assert result.errors == 0
-
-
-def test_every_registry_rule_has_a_case() -> None:
-    named = {r for f in FORMS.values() for fld in f.fields for r in fld.rules}
-    named |= {r for f in FORMS.values() for r in f.form_rules}
-    assert named <= set(FIELD_RULES) | set(FORM_RULES)
-    assert named - {c.rule for c in CASES} == set()
-
-
-def test_header_only_file(base_db: Path) -> None:
-    empty_signings = run(base_db, "investment_signings", "ist", "2019-01", [])
-    assert empty_signings.status == "accepted"
-    empty_econ = run(base_db, "econ_indicators", "drc", "2019-01", [])
-    assert [p.rule for p in empty_econ.problems] == ["no_rows"]
-
-
-def test_messages_name_sheet_row_column_and_value(base_db: Path) -> None:
-    rows = setv(0, 0, "xyz")(copy.deepcopy(ECON_JAN))
-    p = next(
-        p
-        for p in run(base_db, "econ_indicators", "drc", "2019-01", rows).problems
-        if p.rule == "indicator_known"
-    )
-    for text in ("Sheet1", "2", "指标代码", "xyz"):
-        assert text in p.message_zh
-        assert text in p.message_en
-
-
-def test_problems_counted_beyond_the_cap(base_db: Path) -> None:
-    rows = [[f"S{i:04d}", "项目", "某公司", "2019-01-15", "abc", None, None] for i in range(1200)]
-    result = run(base_db, "investment_signings", "ist", "2019-01", rows)
-    assert result.errors == 1200
-    assert len(result.problems) == 1000

@@ -1,0 +1,135 @@
+"""The validator: normalise the rows, then run every check of the form and collect every
+problem (file-level checks, required/type/enumeration checks, the registry's rules)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from ..calendar import submitters
+from ..errors import Problem
+from ..forms import Form
+from ..readers import SheetData
+from .context import Context, ValidationResult
+from .lookups import prepare
+from .problems import fetch_result, insert_problems, reset_problems, rule_branch, sql_text
+from .rows import normalise
+from .rules import FIELD_RULES, FORM_RULES
+
+TYPE_WORDS = {
+    "number": ("数字", "a number"),
+    "integer": ("整数", "a whole number"),
+    "date": ("日期（如 2019-06-30、2019/6/30、2019年6月30日）", "a date"),
+}
+"""How the type checks name each type (Chinese, English)."""
+
+
+def generic_checks(form: Form) -> list[str]:
+    """Required, type and enumeration checks of every field."""
+    branches: list[str] = []
+    for f in form.fields:
+        c = f.code
+        if f.type in TYPE_WORDS:
+            zh, en = TYPE_WORDS[f.type]
+            unit = f"（单位：{f.money_unit}）" if f.money_unit else ""
+            branches.append(
+                rule_branch(
+                    "type",
+                    f.header,
+                    f"select _row, t_{c}, '应为{zh}{unit}', 'expected {en}' "
+                    f"from _zw_n where not b_{c} and {c} is null",
+                )
+            )
+        if f.required:
+            branches.append(
+                rule_branch(
+                    "required",
+                    f.header,
+                    f"select _row, null, '必填，不能为空', 'required, must not be empty' "
+                    f"from _zw_n where b_{c}",
+                )
+            )
+        if f.enum:
+            allowed = ", ".join(sql_text(e) for e in f.enum)
+            branches.append(
+                rule_branch(
+                    "enum",
+                    f.header,
+                    f"select _row, t_{c}, {sql_text('应为以下之一：' + '、'.join(f.enum))}, "
+                    f"{sql_text('expected one of: ' + ', '.join(f.enum))} "
+                    f"from _zw_n where {c} is not null and {c} not in ({allowed})",
+                )
+            )
+    return branches
+
+
+def file_problems(
+    con: duckdb.DuckDBPyConnection, data: SheetData, form: Form, ctx: Context
+) -> list[Problem]:
+    """Whole-file problems: a submitter the calendar does not expect, no data rows where the
+    form needs some, columns the form does not know (a warning)."""
+    problems: list[Problem] = []
+    allowed = submitters(con, ctx.month, form.code, ctx.ref)
+    if ctx.unit_code not in allowed:
+        who = "、".join(sorted(allowed)) or "无"
+        problems.append(
+            Problem(
+                "error",
+                "submitter_allowed",
+                data.sheet,
+                None,
+                None,
+                ctx.unit_code,
+                f"单位“{ctx.unit_code}”不报送“{form.title}”（{form.code}）；"
+                f"本月应报送该表的单位：{who}",
+                f"unit {ctx.unit_code!r} does not submit form {form.code} for this month; "
+                f"expected from: {', '.join(sorted(allowed)) or 'nobody'}",
+            )
+        )
+    if data.num_rows == 0 and not form.allows_empty:
+        problems.append(
+            Problem(
+                "error",
+                "no_rows",
+                data.sheet,
+                None,
+                None,
+                None,
+                f"“{form.title}”没有数据行（只有表头）",
+                f"form {form.code} has no data rows (header only)",
+            )
+        )
+    for h in data.extra_headers:
+        problems.append(
+            Problem(
+                "warning",
+                "extra_column",
+                data.sheet,
+                data.header_row,
+                h,
+                None,
+                f"工作表“{data.sheet}”第 {data.header_row} 行：列“{h}”不属于“{form.title}”，已忽略",
+                f"sheet {data.sheet!r}, row {data.header_row}: column {h!r} is not part of "
+                f"form {form.code} and was ignored",
+            )
+        )
+    return problems
+
+
+def validate(
+    con: duckdb.DuckDBPyConnection, data: SheetData, form: Form, ctx: Context
+) -> ValidationResult:
+    """Check every rule of `form` over `data`; leaves `_zw_n` (rows) and `_zw_p` (problems),
+    both temporary, so `con` may be read-only."""
+    ctx.sheet = ctx.sheet or data.sheet
+    normalise(con, data, form)
+    reset_problems(con, file_problems(con, data, form, ctx))
+    branches = generic_checks(form)
+    prepare(con, form, ctx)
+    for f in form.fields:
+        for rule in f.rules:
+            branches.append(rule_branch(rule, f.header, FIELD_RULES[rule](ctx, f)))
+    for rule in form.form_rules:
+        header, sql = FORM_RULES[rule](ctx, form)
+        branches.append(rule_branch(rule, header, sql))
+    insert_problems(con, branches, ctx.sheet)
+    return fetch_result(con)

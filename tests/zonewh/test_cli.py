@@ -1,0 +1,48 @@
+"""The command line: a bad month and a busy raw store are one message each, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from ingest.store import open_store
+from zonewh.cli import app
+
+HOLD = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.parametrize("command", ["ingest", "status"])
+def test_a_malformed_month_is_refused(home, command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--month", "2019-6"])
+    assert result.exit_code == 2
+    assert "month must be YYYY-MM, got '2019-6'" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["ingest", "status"])
+def test_a_busy_raw_store_is_one_message(home, command: str) -> None:
+    open_store(home).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(home.raw_store)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        result = CliRunner().invoke(app, [command, "--month", "2019-06"])
+    finally:
+        holder.communicate("", timeout=30)
+    assert result.exit_code == 1
+    flat = "".join(result.output.split())  # the console wraps long lines
+    assert "raw.duckdbisinuse" in flat and f"process{holder.pid}" in flat
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
