@@ -96,7 +96,7 @@ def _with_font(draw: Any) -> Any:
 @_with_font
 def indicator_growth(data: BulletinData) -> Any:
     """Year-on-year growth of the zone's indicators, this month against the previous report."""
-    from .sections import _previous_growth
+    from .sections import previous_growth
 
     rows = [
         r
@@ -109,7 +109,7 @@ def indicator_growth(data: BulletinData) -> Any:
     ax = fig.add_subplot()
     names = [r["indicator_name"] for r in rows]
     growth = [r["yoy_growth_pct"] for r in rows]
-    prev = [_previous_growth(data, r["indicator_code"], "") for r in rows]
+    prev = [previous_growth(data, r["indicator_code"], "") for r in rows]
     bars = ax.barh(names, growth, color="#b22222", height=0.55, label="本月同比增长")
     known = [(p, n) for p, n in zip(prev, names) if not is_missing(p)]
     if known:
@@ -152,7 +152,7 @@ def project_progress(data: BulletinData) -> Any:
     """Completion of the annual plan by level and category, against time progress."""
     from ingest.forms import CATEGORIES, LEVELS
 
-    from .sections import _project_totals
+    from .sections import project_totals
 
     time_progress = data.month.month / 12 * 100
     groups = []
@@ -160,9 +160,9 @@ def project_progress(data: BulletinData) -> Any:
         for v in values:
             rows = [r for r in data.projects if r[key] == v]
             if rows:
-                pct = _project_totals(rows)[4]
+                pct = project_totals(rows)[4]
                 groups.append((v, pct or 0.0))
-    total = _project_totals(data.projects)[4]
+    total = project_totals(data.projects)[4]
     groups.insert(0, ("全部项目", total or 0.0))
     fig = _figure(7.5, 3.0)
     ax = fig.add_subplot()
