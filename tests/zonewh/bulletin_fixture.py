@@ -4,6 +4,11 @@
 and schema `reference` from the seed CSVs, with 2019-01..2019-06 figures calibrated on
 the seed facts of DOMAIN.md (2019-06: GDP 74 亿 +8.7%, 119 key projects of 417 亿 with
 65.2 亿 done = 50.4% of plan, 25 signings of 125 亿, …).
+
+Options give the shapes the published file is moving to: `decimal=True` makes money
+(`*_wan`) DECIMAL(18,2) and percentages DECIMAL(9,2); `submissions=True` adds
+`marts.submissions` with its `form_name`; `settings` adds or replaces rows of
+`reference.settings`; `publication_id` names the 2019-06 publication.
 """
 
 from __future__ import annotations
@@ -389,7 +394,88 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> No
     con.execute(f"insert into marts.{table} select * from frame")
 
 
-def build_published(path: Path, seed: int = 6) -> Path:
+SUBMISSIONS_DDL = """
+create table marts.submissions (
+    submission_id varchar, month date, unit_code varchar, unit_name varchar,
+    form_code varchar, form_name varchar, file_path varchar, version integer,
+    submitted_at timestamptz, status varchar, errors integer, warnings integer,
+    rows_loaded integer
+);
+"""
+PUBLISHED_FORM_NAMES = {
+    "econ_indicators": "主要经济指标完成情况月报",
+    "investment_signings": "招商引资签约项目月报",
+    "project_progress": "重点项目建设进展月报",
+    "project_issues": "项目推进问题台账",
+    "campaign_scores": "考核评分表",
+}
+"""Names `marts.submissions` publishes (two differ from the bulletin's own fallback names)."""
+
+
+def _settings(con: duckdb.DuckDBPyConnection, settings: dict[str, str] | None) -> None:
+    csv_path = (REFERENCE_DIR / "settings.csv").as_posix()
+    con.execute(
+        "create table reference.settings as select * from "
+        f"read_csv('{csv_path}', header = true, all_varchar = true)"
+    )
+    for key, value in (settings or {}).items():
+        con.execute("delete from reference.settings where key = ?", [key])
+        con.execute("insert into reference.settings values (?, ?, '')", [key, value])
+
+
+def _submissions(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SUBMISSIONS_DDL)
+    rows = con.execute(
+        "select unit_code, form_code, versions, first_received_at, status, errors "
+        "from marts.submission_status where versions > 0"
+    ).fetchall()
+    out = []
+    for unit, form, versions, at, status, errors in rows:
+        for v in range(1, versions + 1):
+            out.append(
+                (
+                    f"S-{unit}-{form}-{v}",
+                    MONTH,
+                    unit,
+                    None,
+                    form,
+                    PUBLISHED_FORM_NAMES.get(form, form),
+                    f"landing/{unit}/{form}.xlsx",
+                    v,
+                    at,
+                    "rejected" if status == "rejected" else "accepted",
+                    errors,
+                    0,
+                    10,
+                )
+            )
+    con.executemany(
+        "insert into marts.submissions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", out
+    )
+
+
+def _decimal(con: duckdb.DuckDBPyConnection) -> None:
+    """Money (`*_wan`, indicator values and targets) DECIMAL(18,2); percentages, points and
+    scores DECIMAL(9,2), as the published file is moving to."""
+    columns = con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'marts' and data_type = 'DOUBLE'"
+    ).fetchall()
+    for table, column in columns:
+        money = column.endswith("_wan") or column in ("value_month", "value_ytd", "annual_target")
+        kind = "decimal(18,2)" if money else "decimal(9,2)"
+        con.execute(f"alter table marts.{table} alter column {column} type {kind}")
+
+
+def build_published(
+    path: Path,
+    seed: int = 6,
+    *,
+    decimal: bool = False,
+    submissions: bool = False,
+    settings: dict[str, str] | None = None,
+    publication_id: str = "2019-06/2",
+) -> Path:
     """Write a published-like DuckDB file at `path` (marts + reference) and return it."""
     rng = random.Random(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -421,9 +507,14 @@ def build_published(path: Path, seed: int = 6) -> Path:
             [
                 ("2019-05/1", PREVIOUS, attempted - dt.timedelta(days=30), True, 0, 0, "", "0.1.0"),
                 ("2019-06/1", MONTH, attempted - dt.timedelta(days=1), False, 1, 2, "", "0.1.0"),
-                ("2019-06/2", MONTH, attempted, True, 0, 3, "2019-05", "0.1.0"),
+                (publication_id, MONTH, attempted, True, 0, 3, "2019-05", "0.1.0"),
             ],
         )
+        _settings(con, settings)
+        if submissions:
+            _submissions(con)
+        if decimal:
+            _decimal(con)
     finally:
         con.close()
     return path

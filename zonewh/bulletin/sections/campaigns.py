@@ -7,8 +7,13 @@ from collections import defaultdict
 from typing import Any
 
 from ..data import BulletinData, Row
-from ..model import Column, Fig, Section, Table, money, trim
+from ..model import Column, Fig, Section, Table, trim, wan
 from .common import GROUP_LABELS, LIST_LABELS, ytd_label
+
+RANKING_SHOWN_WHOLE = 12
+"""Rankings of at most this many units are shown whole; longer ones by their first ten and
+last five (the workbook has them whole)."""
+REWARDS_SHEET = "奖惩兑现清单"
 
 
 def _lists(data: BulletinData, month_scores: list[Row]) -> list[list[Any]]:
@@ -150,17 +155,14 @@ def build(data: BulletinData) -> Section:
                 "分）。",
             ]
         )
-        shown = (
-            rows
-            if len(rows) <= 20
-            else (
-                [r for r in rows if r["rank"] <= 10]
-                + [r for r in rows if r["rank"] > last_rank - 5 and r["rank"] > 10]
-            )
+        picked = (
+            None
+            if len(rows) <= RANKING_SHOWN_WHOLE
+            else [i for i, r in enumerate(rows) if r["rank"] <= 10 or r["rank"] > last_rank - 5]
         )
         t = Table(
             f"campaign_{code}_{group}",
-            f"{name}·{label}" + ("（前十名与后五名）" if len(shown) < len(rows) else ""),
+            f"{name}·{label}" + ("（前十名与后五名）" if picked is not None else ""),
             [
                 Column("名次", "int"),
                 Column("单位"),
@@ -169,8 +171,12 @@ def build(data: BulletinData) -> Section:
                 Column("上月名次", "int"),
                 Column("整改问题数", "int"),
             ],
+            picked=picked,
+            annex=f"{name}·{label}排名"[:31],
         )
-        for r in shown:
+        if picked is not None:
+            t.note = f"共{len(rows)}个单位参加考核，完整排名见本通报Excel附件“{t.annex}”工作表。"
+        for r in rows:
             t.rows.append(
                 [
                     r["rank"],
@@ -237,13 +243,13 @@ def _rewards(data: BulletinData, s: Section) -> None:
     s.paragraphs.append(
         [
             f"{data.month.month}月兑现奖励",
-            Fig("rewards.month_paid", paid, money(paid)),
+            Fig("rewards.month_paid", paid, wan(paid)),
             "、罚款",
-            Fig("rewards.month_fined", fined, money(fined)),
+            Fig("rewards.month_fined", fined, wan(fined)),
             f"；{ytd_label(data.month)}累计奖励",
-            Fig("rewards.ytd_paid", ypaid, money(ypaid)),
+            Fig("rewards.ytd_paid", ypaid, wan(ypaid)),
             "、罚款",
-            Fig("rewards.ytd_fined", yfined, money(yfined)),
+            Fig("rewards.ytd_fined", yfined, wan(yfined)),
             "。",
         ]
     )
@@ -251,7 +257,7 @@ def _rewards(data: BulletinData, s: Section) -> None:
     units = sorted({r["unit_code"] for r in cash})
     t = Table(
         "rewards",
-        "奖惩兑现（万元，罚款为负）",
+        "奖惩兑现（罚款记为负数）",
         [
             Column("单位"),
             Column("考核项目"),
@@ -267,5 +273,16 @@ def _rewards(data: BulletinData, s: Section) -> None:
             year_sum = sum(r["amount_wan"] for r in mine)
             name = data.campaigns.get(code, {}).get("campaign_name", code)
             lines.append([data.unit(unit), name, month_sum, year_sum])
-    t.rows = sorted(lines, key=lambda r: (-r[2], -r[3], r[0]))
+    t.rows = sorted(lines, key=lambda r: (-abs(r[2]), -r[3], r[0]))
+    this_month = sum(1 for r in t.rows if r[2])
+    t.limit = this_month or 10
+    t.annex = REWARDS_SHEET
+    if t.limit < len(t.rows):
+        t.title = (
+            "本月奖惩兑现（罚款记为负数）" if this_month else "奖惩兑现（累计前十，罚款记为负数）"
+        )
+        t.note = (
+            f"{ytd_label(data.month)}共{len(units)}个单位获得奖励或受到处罚，"
+            f"全部明细见本通报Excel附件“{REWARDS_SHEET}”工作表。"
+        )
     s.tables.append(t)

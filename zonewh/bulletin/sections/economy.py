@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..data import BulletinData, Row
-from ..model import Column, Fig, Section, Table, is_missing, money, trim
+from ..model import Column, Fig, Section, Table, is_missing, trim, yi
 from .common import pct_fig, ytd_label
 
 
@@ -81,7 +81,7 @@ def build(data: BulletinData) -> Section:
         phrase: list[Any] = [r["indicator_name"]]
         if not is_missing(r["value_ytd"]):
             shown = (
-                money(r["value_ytd"])
+                yi(r["value_ytd"])
                 if r["unit"] == "万元"
                 else (f"{trim(r['value_ytd'], 2)}{r['unit']}")
             )

@@ -6,11 +6,15 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from ingest.forms import CATEGORIES, LEVELS
-
 from ..data import BulletinData, Row
-from ..model import Column, Fig, Section, Table, is_missing, money
-from .common import pct_fig, pp_phrase, ytd_label
+from ..model import Column, Fig, Section, Table, is_missing, yi
+from .common import CATEGORIES, LEVELS, lagging_points, ordered, pct_fig, pp_phrase, ytd_label
+
+LAGGING_SHOWN = 15
+"""Lagging projects listed in the page and the PDF (the worst first); Excel lists them all."""
+LAGGING_SHEET = "进度滞后项目清单"
+ISSUES_SHOWN = 15
+"""Open issues listed in the page (overdue first); Excel lists them all."""
 
 
 def project_totals(rows: list[Row]) -> tuple[int, float, float, float, float | None]:
@@ -62,9 +66,9 @@ def build(data: BulletinData) -> Section:
         "全区实施省、市、区三级重点项目",
         Fig.count("projects.count", n),
         "个，总投资",
-        Fig("projects.total_wan", total, money(total)),
+        Fig("projects.total_wan", total, yi(total)),
         f"，{ytd_label(data.month)}完成投资",
-        Fig("projects.ytd_wan", ytd, money(ytd)),
+        Fig("projects.ytd_wan", ytd, yi(ytd)),
         "，完成年度计划的",
         pct_fig("projects.completion", pct),
         "，",
@@ -72,7 +76,10 @@ def build(data: BulletinData) -> Section:
     para += pp_phrase("projects.gap", (pct or 0) - time_progress)
     para += ["（时间进度", pct_fig("projects.time_progress", time_progress), "）。"]
     s.paragraphs.append(para)
-    by_level = [(lv, [r for r in rows if r["level"] == lv]) for lv in LEVELS]
+    by_level = [
+        (lv, [r for r in rows if r["level"] == lv])
+        for lv in ordered((r["level"] for r in rows), LEVELS)
+    ]
     level_para: list[Any] = ["其中，"]
     for lv, lrows in by_level:
         if not lrows:
@@ -93,7 +100,7 @@ def build(data: BulletinData) -> Section:
     s.tables.append(
         _group_table("projects_by_level", "按项目级别", "项目级别", by_level, time_progress)
     )
-    categories = list(CATEGORIES) + sorted({r["category"] for r in rows} - set(CATEGORIES))
+    categories = ordered((r["category"] for r in rows), CATEGORIES)
     s.tables.append(
         _group_table(
             "projects_by_category",
@@ -103,39 +110,33 @@ def build(data: BulletinData) -> Section:
             time_progress,
         )
     )
-    lagging = sorted((r for r in rows if r["is_lagging"]), key=lambda r: r["progress_gap_pp"])
-    s.paragraphs.append(
-        [
-            "进度滞后（低于时间进度10个百分点以上）的项目",
-            Fig.count("projects.lagging", len(lagging)),
-            "个，请责任单位加快推进：" if lagging else "个。",
-        ]
-        + (
-            [
-                "、".join(
-                    f"{r['project_name']}（{data.unit(r['responsible_unit'])}）"
-                    for r in lagging[:10]
-                )
-                + ("等。" if len(lagging) > 10 else "。")
-            ]
-            if lagging
-            else []
-        )
+    lagging = sorted(
+        (r for r in rows if r["is_lagging"]),
+        key=lambda r: (r["progress_gap_pp"], r["project_code"]),
     )
+    s.paragraphs.append(_lagging_paragraph(data, lagging))
     lt = Table(
         "projects_lagging",
-        "进度滞后项目",
+        "进度滞后项目"
+        + (f"（差距最大的{LAGGING_SHOWN}个）" if len(lagging) > LAGGING_SHOWN else ""),
         [
             Column("项目编号"),
             Column("项目名称"),
             Column("项目级别"),
             Column("责任单位"),
-            Column("年度计划投资(万元)", "wan"),
-            Column("累计完成投资(万元)", "wan"),
-            Column("完成年度计划(%)", "pct"),
+            Column("年度计划(亿元)", "yi"),
+            Column("累计完成(亿元)", "yi"),
+            Column("完成计划(%)", "pct"),
             Column("与时间进度差(百分点)", "pp"),
         ],
+        limit=LAGGING_SHOWN,
+        annex=LAGGING_SHEET,
     )
+    if len(lagging) > LAGGING_SHOWN:
+        lt.note = (
+            f"进度滞后项目共{len(lagging)}个，上表列出与时间进度差距最大的{LAGGING_SHOWN}个；"
+            f"完整名单见本通报Excel附件“{LAGGING_SHEET}”工作表。"
+        )
     for r in lagging:
         lt.rows.append(
             [
@@ -152,6 +153,26 @@ def build(data: BulletinData) -> Section:
     s.tables.append(lt)
     _issues(data, s)
     return s
+
+
+def _lagging_paragraph(data: BulletinData, lagging: list[Row]) -> list[Any]:
+    """How many projects lag, by responsible unit, with the threshold of the settings."""
+    para: list[Any] = [
+        f"进度滞后（低于时间进度{lagging_points(data)}个百分点以上）的项目",
+        Fig.count("projects.lagging", len(lagging)),
+    ]
+    if not lagging:
+        return [*para, "个。"]
+    by_unit: dict[str, int] = defaultdict(int)
+    for r in lagging:
+        by_unit[data.unit(r["responsible_unit"])] += 1
+    units = sorted(by_unit.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [
+        *para,
+        "个，涉及",
+        "、".join(f"{name}{n}个" for name, n in units),
+        "，请责任单位加快推进。",
+    ]
 
 
 def _issues(data: BulletinData, s: Section) -> None:
@@ -207,6 +228,14 @@ def _issues(data: BulletinData, s: Section) -> None:
                 sum(bool(i["is_overdue"]) for i in items),
             ]
         )
+    with_open = sum(1 for r in ot.rows if r[3])
+    if with_open < len(ot.rows):
+        ot.limit, ot.annex = with_open, "问题按责任部门"
+        ot.title = "有未办结问题的责任部门"
+        ot.note = (
+            f"其余{len(ot.rows) - with_open}个部门的问题均已解决，"
+            f"全部部门见本通报Excel附件“{ot.annex}”工作表。"
+        )
     s.tables.append(ot)
     it = Table(
         "issues_open",
@@ -221,6 +250,8 @@ def _issues(data: BulletinData, s: Section) -> None:
             Column("是否超期"),
             Column("已历时(天)", "int"),
         ],
+        limit=ISSUES_SHOWN,
+        annex="未办结问题清单",
     )
     for i in sorted(
         (i for i in issues if i["status"] != "已解决"),
@@ -237,5 +268,10 @@ def _issues(data: BulletinData, s: Section) -> None:
                 "超期" if i["is_overdue"] else "",
                 i["days_open"],
             ]
+        )
+    if len(it.rows) > ISSUES_SHOWN:
+        it.note = (
+            f"未办结问题共{len(it.rows)}个，上表列出前{ISSUES_SHOWN}个；"
+            f"完整清单见本通报Excel附件“{it.annex}”工作表。"
         )
     s.tables.append(it)

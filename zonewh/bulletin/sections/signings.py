@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ..data import BulletinData
-from ..model import Column, Fig, Section, Table, money
+from ..model import Column, Fig, Section, Table, yi
 from .common import SIZE_BAND_LABELS, SIZE_BANDS, ytd_label
 
 
@@ -22,7 +22,7 @@ def build(data: BulletinData) -> Section:
         f"{ytd_label(data.month)}，全区签约项目",
         Fig.count("signings.ytd_count", len(ytd_rows)),
         "个，协议总投资",
-        Fig("signings.ytd_wan", total, money(total)),
+        Fig("signings.ytd_wan", total, yi(total)),
         "，其中投资10亿元以上项目",
         Fig.count("signings.band.>=10亿", band_count[">=10亿"]),
         "个、1亿元至10亿元项目",
@@ -32,7 +32,7 @@ def build(data: BulletinData) -> Section:
         f"个。{data.month.month}月签约项目",
         Fig.count("signings.month_count", len(month_rows)),
         "个，协议投资",
-        Fig("signings.month_wan", mtotal, money(mtotal)),
+        Fig("signings.month_wan", mtotal, yi(mtotal)),
         "。",
     ]
     s.paragraphs.append(para)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ingest.forms import FORMS
-
 from ..data import BulletinData, Row
 from ..model import Column, Fig, Section, Table
-from .common import STATUS_LABELS
+from .common import STATUS_LABELS, form_name
 
 
 def build(data: BulletinData) -> Section:
@@ -52,14 +50,29 @@ def build(data: BulletinData) -> Section:
             Column("免报", "int"),
         ],
     )
-    for unit, items in sorted(by_unit.items(), key=lambda kv: data.unit(kv[0])):
-        t.rows.append(
+    lines = []
+    for unit, items in by_unit.items():
+        lines.append(
             [data.unit(unit), len(items)]
             + [
                 sum(r["status"] == k for r in items)
                 for k in ("on_time", "late", "rejected", "missing", "waived")
             ]
         )
+    # units with a late, rejected or missing return first; then those with all on time
+    t.rows = sorted(lines, key=lambda r: (not _behind(r), r[0]))
+    fine = [r[0] for r in t.rows if not _behind(r)]
+    if fine:
+        s.paragraphs.append(
+            [
+                "全部按时报送（或免报）的单位",
+                Fig.count("submissions.units_on_time", len(fine)),
+                "个：" + "、".join(fine) + "。",
+            ]
+        )
+        t.limit, t.annex = len(t.rows) - len(fine), "各单位报送情况"
+        t.title = "未全部按时报送的单位"
+        t.note = f"各单位报送情况全表见本通报Excel附件“{t.annex}”工作表。"
     s.tables.append(t)
     d = Table(
         "submissions_exceptions",
@@ -80,11 +93,10 @@ def build(data: BulletinData) -> Section:
             r["unit_code"],
         ),
     ):
-        form = FORMS.get(r["form_code"])
         d.rows.append(
             [
                 data.unit(r["unit_code"]),
-                form.title if form else r["form_code"],
+                form_name(data, r["form_code"]),
                 r["due_on"],
                 STATUS_LABELS.get(r["status"], r["status"]),
                 r["first_received_at"],
@@ -93,3 +105,9 @@ def build(data: BulletinData) -> Section:
         )
     s.tables.append(d)
     return s
+
+
+def _behind(line: list) -> bool:
+    """A unit's line (name, expected, on time, late, rejected, missing, waived) with a
+    late, rejected or missing return."""
+    return any(line[3:6])
