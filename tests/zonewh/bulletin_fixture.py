@@ -8,7 +8,8 @@ the seed facts of DOMAIN.md (2019-06: GDP 74 亿 +8.7%, 119 key projects of 417 
 Options give the shapes the published file is moving to: `decimal=True` makes money
 (`*_wan`) DECIMAL(18,2) and percentages DECIMAL(9,2); `submissions=True` adds
 `marts.submissions` with its `form_name`; `settings` adds or replaces rows of
-`reference.settings`; `publication_id` names the 2019-06 publication.
+`reference.settings`; `publication_id` and `attempted_at` name and date the 2019-06
+publication.
 """
 
 from __future__ import annotations
@@ -475,6 +476,7 @@ def build_published(
     submissions: bool = False,
     settings: dict[str, str] | None = None,
     publication_id: str = "2019-06/2",
+    attempted_at: dt.datetime | None = None,
 ) -> Path:
     """Write a published-like DuckDB file at `path` (marts + reference) and return it."""
     rng = random.Random(seed)
@@ -501,7 +503,7 @@ def build_published(
         inserts["campaign_rewards"] = rewards
         for table, rows in inserts.items():
             _insert(con, table, rows)
-        attempted = dt.datetime(2019, 7, 8, 10, 0, tzinfo=dt.UTC)
+        attempted = attempted_at or dt.datetime(2019, 7, 8, 10, 0, tzinfo=dt.UTC)
         con.executemany(
             "insert into marts.publication_log values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -518,3 +520,124 @@ def build_published(
     finally:
         con.close()
     return path
+
+
+# --------------------------------------------------------------------------- gate report
+
+ATTEMPT = "20190708T100000Z-ab12cd"
+"""The attempt that published 2019-06 in the gate-report fixture."""
+
+
+def _check(code: str, outcome: str, failing: int, examples: list[dict]) -> dict:
+    """A check as the gate reports it (titles mostly left out: the bulletin finds them by code)."""
+    return {
+        "code": code,
+        "severity": "warning",
+        "tool": "dbt",
+        "outcome": outcome,
+        "failing_rows": failing,
+        "message_en": f"dbt test {code.lower()}_check warn: {failing} failing row(s)",
+        "examples": examples,
+    }
+
+
+REPORT = {
+    "month": "2019-06",
+    "attempt_id": ATTEMPT,
+    "checked_at": "2019-07-08T18:00:00+08:00",
+    "passed": True,
+    "revised_months": ["2019-05"],
+    "checks": [
+        {
+            **_check("B3", "passed", 0, []),
+            "severity": "blocking",
+            "title_zh": "项目累计投资前后衔接",
+        },
+        _check("W1", "passed", 0, []),
+        {
+            **_check(
+                "W2",
+                "warned",
+                2,
+                [
+                    {
+                        "month": "2019-06-01",
+                        "unit_code": "lce",
+                        "unit_name": "区国土建设环保局",
+                        "form_code": "project_progress",
+                        "form_name": "重点项目建设进展月报",
+                        "project_code": "XM2019002",
+                        "project_name": "示范区重点项目002",
+                        "status": "在建",
+                        "invested_ytd_wan": 1200.0,
+                        "months_idle": 3,
+                    },
+                    # only codes: the names come from the published file
+                    {"month": "2019-06-01", "unit_code": "sjz", "project_code": "XM2019005"},
+                ],
+            ),
+            "title_zh": "在建项目连续三个月无投资",
+            "action_zh": "请项目责任单位说明停滞原因，并在问题台账中登记推进问题。",
+        },
+        _check(
+            "W3",
+            "warned",
+            1,
+            [
+                {
+                    "month": "2019-06-01",
+                    "unit_code": "drc",
+                    "unit_name": "区发展改革局",
+                    "form_code": "econ_indicators",
+                    "form_name": "主要经济指标完成情况",
+                    "indicator_code": "gdp",
+                    "cluster": "",
+                    "indicator_name_reported": "GDP总量",
+                    "catalog_name": "地区生产总值",
+                }
+            ],
+        ),
+        _check(
+            "W4",
+            "warned",
+            2,
+            [
+                {
+                    "month": "2019-06-01",
+                    "unit_code": "ist",
+                    "unit_name": "区招商局",
+                    "form_code": "investment_signings",
+                    "form_name": "招商引资签约项目",
+                    "due_on": "2019-07-05",
+                    "accepted_at": "2019-07-08T08:00:00+00:00",
+                    "versions": 1,
+                },
+                {
+                    "month": "2019-06-01",
+                    "unit_code": "hfp",
+                    "form_code": "project_progress",
+                    "due_on": "2019-07-05",
+                    "accepted_at": "2019-07-08T08:00:00+00:00",
+                },
+            ],
+        ),
+        _check(
+            "W5",
+            "warned",
+            1,
+            [
+                {
+                    "month": "2019-05-01",
+                    "unit_code": "drc",
+                    "unit_name": "区发展改革局",
+                    "form_code": "econ_indicators",
+                    "form_name": "主要经济指标完成情况",
+                    "submission_id": "S-drc-econ-2",
+                    "version": 2,
+                    "ingested_at": "2019-07-06T02:00:00+00:00",
+                    "published_at": "2019-06-08T02:00:00+00:00",
+                }
+            ],
+        ),
+    ],
+}

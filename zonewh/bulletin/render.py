@@ -132,8 +132,9 @@ def _text_width(text: str) -> float:
     return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
 
 
-SHEET_WIDTH = 100.0
-"""Character units a landscape A4 sheet holds at fit-to-width without shrinking much."""
+LANDSCAPE_WIDTH = 125.0
+"""Sheets wider than this (Excel character units) print landscape; a portrait A4 page holds
+about 100 at full size, so narrower ones shrink by a fifth at most."""
 
 
 class _Sheet:
@@ -206,7 +207,7 @@ class _Sheet:
             lines = max(1, math.ceil(_text_width(paragraph) * 1.08 / max(total, 1.0)))
             ws.set_row(r, 16 * lines + 2)
         ws.set_paper(9)
-        if total > 80:
+        if total > LANDSCAPE_WIDTH:
             ws.set_landscape()
         else:
             ws.set_portrait()

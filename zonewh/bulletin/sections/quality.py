@@ -150,10 +150,10 @@ def _w2(c: _Case) -> str:
 
 def _w3(c: _Case) -> str:
     reported = c.get("indicator_name_reported")
-    catalog = c.get("catalog_name") or _indicator_names(c.data).get(c.get("indicator_code"), "")
     code = c.get("indicator_code")
-    text = f"{c.unit}报送的{c.form}中，指标{code}填写的名称为“{reported}”"
-    return text + (f"，指标目录中为“{catalog}”" if catalog else "，与指标目录不一致")
+    catalog = c.get("catalog_name") or _indicator_names(c.data).get(code, "")
+    named = f"指标“{catalog}”（{code}）" if catalog else f"指标{code}"
+    return f"{c.unit}报送的{c.form}中，{named}的名称填写为“{reported}”，与指标目录不一致"
 
 
 def _w4(c: _Case) -> str:
