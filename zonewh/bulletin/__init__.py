@@ -1,7 +1,9 @@
 """The monthly bulletin (月度通报): HTML, Excel and (when Chromium is present) PDF.
 
-`write_bulletin("2019-06")` reads the published file read-only and writes
-`<home>/reports/2019-06/bulletin.html`, `bulletin.xlsx` and `bulletin.pdf`.
+`write_bulletin("2019-06")` reads the published file read-only (and the gate report of the
+attempt that published the month) and writes `<home>/reports/2019-06/bulletin.html`,
+`bulletin.xlsx` and `bulletin.pdf`. The flow: `data` (read) → `sections` (one module per
+section) → `charts` → `render` (HTML, Excel, PDF).
 """
 
 from __future__ import annotations

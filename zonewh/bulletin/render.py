@@ -17,7 +17,7 @@ import xlsxwriter
 
 from ..config import CST
 from ..excel_safety import write_cell
-from .model import DECIMALS, Column, Fig, Section, Table, display_value, number_zh
+from .model import DECIMALS, Fig, Section, Table, display_value, fmt, number_zh
 
 CHROMIUM = Path("/usr/bin/chromium")
 ISSUER = "示范区重点工作督查工作领导小组办公室"
@@ -177,7 +177,7 @@ class _Sheet:
             for c, (value, col) in enumerate(zip(row, t.columns)):
                 shown = _excel_value(value, col.kind)
                 write_cell(ws, self.row, c, shown, self.number_format(col.kind, shown))
-                self.fit(c, fmt_cell(value, col.kind))
+                self.fit(c, fmt(value, col.kind))
             self.row += 1
         if not rows:
             write_cell(ws, self.row, 0, "无")
@@ -221,11 +221,6 @@ class _Sheet:
 
 def _header_text(text: str) -> str:
     return text.replace("&", "&&")
-
-
-def fmt_cell(value: Any, kind: str) -> str:
-    """The cell as the page writes it (for column widths)."""
-    return Table("", "", [Column("", kind)], [[value]]).cell_text([value])[0]
 
 
 def annex_name(table: Table) -> str:

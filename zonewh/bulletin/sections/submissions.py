@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from ..data import BulletinData, Row
 from ..model import Column, Fig, Section, Table
@@ -107,7 +108,7 @@ def build(data: BulletinData) -> Section:
     return s
 
 
-def _behind(line: list) -> bool:
+def _behind(line: list[Any]) -> bool:
     """A unit's line (name, expected, on time, late, rejected, missing, waived) with a
     late, rejected or missing return."""
     return any(line[3:6])
