@@ -4,6 +4,12 @@
 and schema `reference` from the seed CSVs, with 2019-01..2019-06 figures calibrated on
 the seed facts of DOMAIN.md (2019-06: GDP 74 亿 +8.7%, 119 key projects of 417 亿 with
 65.2 亿 done = 50.4% of plan, 25 signings of 125 亿, …).
+
+Options give the shapes the published file is moving to: `decimal=True` makes money
+(`*_wan`) DECIMAL(18,2) and percentages DECIMAL(9,2); `submissions=True` adds
+`marts.submissions` with its `form_name`; `settings` adds or replaces rows of
+`reference.settings`; `publication_id` and `attempted_at` name and date the 2019-06
+publication.
 """
 
 from __future__ import annotations
@@ -389,7 +395,89 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> No
     con.execute(f"insert into marts.{table} select * from frame")
 
 
-def build_published(path: Path, seed: int = 6) -> Path:
+SUBMISSIONS_DDL = """
+create table marts.submissions (
+    submission_id varchar, month date, unit_code varchar, unit_name varchar,
+    form_code varchar, form_name varchar, file_path varchar, version integer,
+    submitted_at timestamptz, status varchar, errors integer, warnings integer,
+    rows_loaded integer
+);
+"""
+PUBLISHED_FORM_NAMES = {
+    "econ_indicators": "主要经济指标完成情况月报",
+    "investment_signings": "招商引资签约项目月报",
+    "project_progress": "重点项目建设进展月报",
+    "project_issues": "项目推进问题台账",
+    "campaign_scores": "考核评分表",
+}
+"""Names `marts.submissions` publishes (two differ from the bulletin's own fallback names)."""
+
+
+def _settings(con: duckdb.DuckDBPyConnection, settings: dict[str, str] | None) -> None:
+    csv_path = (REFERENCE_DIR / "settings.csv").as_posix()
+    con.execute(
+        "create table reference.settings as select * from "
+        f"read_csv('{csv_path}', header = true, all_varchar = true)"
+    )
+    for key, value in (settings or {}).items():
+        con.execute("delete from reference.settings where key = ?", [key])
+        con.execute("insert into reference.settings values (?, ?, '')", [key, value])
+
+
+def _submissions(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SUBMISSIONS_DDL)
+    rows = con.execute(
+        "select unit_code, form_code, versions, first_received_at, status, errors "
+        "from marts.submission_status where versions > 0"
+    ).fetchall()
+    out = []
+    for unit, form, versions, at, status, errors in rows:
+        for v in range(1, versions + 1):
+            out.append(
+                (
+                    f"S-{unit}-{form}-{v}",
+                    MONTH,
+                    unit,
+                    None,
+                    form,
+                    PUBLISHED_FORM_NAMES.get(form, form),
+                    f"landing/{unit}/{form}.xlsx",
+                    v,
+                    at,
+                    "rejected" if status == "rejected" else "accepted",
+                    errors,
+                    0,
+                    10,
+                )
+            )
+    con.executemany(
+        "insert into marts.submissions values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", out
+    )
+
+
+def _decimal(con: duckdb.DuckDBPyConnection) -> None:
+    """Money (`*_wan`, indicator values and targets) DECIMAL(18,2); percentages, points and
+    scores DECIMAL(9,2), as the published file is moving to."""
+    columns = con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'marts' and data_type = 'DOUBLE'"
+    ).fetchall()
+    for table, column in columns:
+        money = column.endswith("_wan") or column in ("value_month", "value_ytd", "annual_target")
+        kind = "decimal(18,2)" if money else "decimal(9,2)"
+        con.execute(f"alter table marts.{table} alter column {column} type {kind}")
+
+
+def build_published(
+    path: Path,
+    seed: int = 6,
+    *,
+    decimal: bool = False,
+    submissions: bool = False,
+    settings: dict[str, str] | None = None,
+    publication_id: str = "2019-06/2",
+    attempted_at: dt.datetime | None = None,
+) -> Path:
     """Write a published-like DuckDB file at `path` (marts + reference) and return it."""
     rng = random.Random(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -415,15 +503,141 @@ def build_published(path: Path, seed: int = 6) -> Path:
         inserts["campaign_rewards"] = rewards
         for table, rows in inserts.items():
             _insert(con, table, rows)
-        attempted = dt.datetime(2019, 7, 8, 10, 0, tzinfo=dt.UTC)
+        attempted = attempted_at or dt.datetime(2019, 7, 8, 10, 0, tzinfo=dt.UTC)
         con.executemany(
             "insert into marts.publication_log values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 ("2019-05/1", PREVIOUS, attempted - dt.timedelta(days=30), True, 0, 0, "", "0.1.0"),
                 ("2019-06/1", MONTH, attempted - dt.timedelta(days=1), False, 1, 2, "", "0.1.0"),
-                ("2019-06/2", MONTH, attempted, True, 0, 3, "2019-05", "0.1.0"),
+                (publication_id, MONTH, attempted, True, 0, 3, "2019-05", "0.1.0"),
             ],
         )
+        _settings(con, settings)
+        if submissions:
+            _submissions(con)
+        if decimal:
+            _decimal(con)
     finally:
         con.close()
     return path
+
+
+# --------------------------------------------------------------------------- gate report
+
+ATTEMPT = "20190708T100000Z-ab12cd"
+"""The attempt that published 2019-06 in the gate-report fixture."""
+
+
+def _check(code: str, outcome: str, failing: int, examples: list[dict]) -> dict:
+    """A check as the gate reports it (titles mostly left out: the bulletin finds them by code)."""
+    return {
+        "code": code,
+        "severity": "warning",
+        "tool": "dbt",
+        "outcome": outcome,
+        "failing_rows": failing,
+        "message_en": f"dbt test {code.lower()}_check warn: {failing} failing row(s)",
+        "examples": examples,
+    }
+
+
+REPORT = {
+    "month": "2019-06",
+    "attempt_id": ATTEMPT,
+    "checked_at": "2019-07-08T18:00:00+08:00",
+    "passed": True,
+    "revised_months": ["2019-05"],
+    "checks": [
+        {
+            **_check("B3", "passed", 0, []),
+            "severity": "blocking",
+            "title_zh": "项目累计投资前后衔接",
+        },
+        _check("W1", "passed", 0, []),
+        {
+            **_check(
+                "W2",
+                "warned",
+                2,
+                [
+                    {
+                        "month": "2019-06-01",
+                        "unit_code": "lce",
+                        "unit_name": "区国土建设环保局",
+                        "form_code": "project_progress",
+                        "form_name": "重点项目建设进展月报",
+                        "project_code": "XM2019002",
+                        "project_name": "示范区重点项目002",
+                        "status": "在建",
+                        "invested_ytd_wan": 1200.0,
+                        "months_idle": 3,
+                    },
+                    # only codes: the names come from the published file
+                    {"month": "2019-06-01", "unit_code": "sjz", "project_code": "XM2019005"},
+                ],
+            ),
+            "title_zh": "在建项目连续三个月无投资",
+            "action_zh": "请项目责任单位说明停滞原因，并在问题台账中登记推进问题。",
+        },
+        _check(
+            "W3",
+            "warned",
+            1,
+            [
+                {
+                    "month": "2019-06-01",
+                    "unit_code": "drc",
+                    "unit_name": "区发展改革局",
+                    "form_code": "econ_indicators",
+                    "form_name": "主要经济指标完成情况",
+                    "indicator_code": "gdp",
+                    "cluster": "",
+                    "indicator_name_reported": "GDP总量",
+                    "catalog_name": "地区生产总值",
+                }
+            ],
+        ),
+        _check(
+            "W4",
+            "warned",
+            2,
+            [
+                {
+                    "month": "2019-06-01",
+                    "unit_code": "ist",
+                    "unit_name": "区招商局",
+                    "form_code": "investment_signings",
+                    "form_name": "招商引资签约项目",
+                    "due_on": "2019-07-05",
+                    "accepted_at": "2019-07-08T08:00:00+00:00",
+                    "versions": 1,
+                },
+                {
+                    "month": "2019-06-01",
+                    "unit_code": "hfp",
+                    "form_code": "project_progress",
+                    "due_on": "2019-07-05",
+                    "accepted_at": "2019-07-08T08:00:00+00:00",
+                },
+            ],
+        ),
+        _check(
+            "W5",
+            "warned",
+            1,
+            [
+                {
+                    "month": "2019-05-01",
+                    "unit_code": "drc",
+                    "unit_name": "区发展改革局",
+                    "form_code": "econ_indicators",
+                    "form_name": "主要经济指标完成情况",
+                    "submission_id": "S-drc-econ-2",
+                    "version": 2,
+                    "ingested_at": "2019-07-06T02:00:00+00:00",
+                    "published_at": "2019-06-08T02:00:00+00:00",
+                }
+            ],
+        ),
+    ],
+}

@@ -210,7 +210,20 @@ def test_project_figures_equal_the_marts(bulletin: tuple[Paths, list[Path], Page
     assert num(page.figs["projects.completion"]) == pytest.approx(ytd / plan * 100, abs=0.05)
     assert page.figs["projects.completion"] == "50.4%"
     assert num(page.figs["projects.gap"]) == pytest.approx(ytd / plan * 100 - 50, abs=0.05)
-    assert int(page.figs["projects.lagging"]) == lagging == len(page.rows("projects_lagging"))
+    assert int(page.figs["projects.lagging"]) == lagging == 40
+    # the page lists the fifteen furthest behind; the sentence under it gives the total
+    gaps = [
+        g
+        for (g,) in q(
+            p,
+            "select progress_gap_pp from marts.project_investment where "
+            "is_lagging and month = date '2019-06-01' order by 1 limit 15",
+        )
+    ]
+    shown = page.rows("projects_lagging")
+    assert [float(r[7]) for r in shown] == pytest.approx(gaps, abs=0.05)
+    html = bulletin[1][0].read_text(encoding="utf-8")
+    assert "进度滞后项目共40个，上表列出与时间进度差距最大的15个" in html
     assert page.figs["projects.level.市重点.completion"] == "84.0%"
     assert page.figs["projects.level.市重点.gap"] == "34.0"
     levels = q(
@@ -334,7 +347,18 @@ def test_excel_carries_the_same_figures(bulletin: tuple[Paths, list[Path], Page]
         "考核排名",
         "报送情况",
         "数据质量",
+        # every row of the tables the page shortens
+        "进度滞后项目清单",
+        "问题按责任部门",
+        "美丽乡村建设·行政村排名",
+        "奖惩兑现清单",
+        "各单位报送情况",
     ]
+    [(lagging,)] = q(p, "select count(*) from marts.project_investment where is_lagging")
+    annex = list(wb["进度滞后项目清单"].iter_rows(min_row=4, values_only=True))
+    assert len([r for r in annex if r[0]]) == lagging
+    villages = list(wb["美丽乡村建设·行政村排名"].iter_rows(min_row=4, values_only=True))
+    assert len([r for r in villages if r[0] is not None]) == 104
 
     def table(sheet: str, title: str) -> list[tuple]:
         ws = wb[sheet]

@@ -10,6 +10,8 @@ from typing import Any
 
 from .data import BulletinData
 from .model import is_missing
+from .sections import GROUP_LABELS, previous_growth, project_totals
+from .sections.common import CATEGORIES, LEVELS, ordered
 
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -95,9 +97,11 @@ def _with_font(draw: Any) -> Any:
 
 @_with_font
 def indicator_growth(data: BulletinData) -> Any:
-    """Year-on-year growth of the zone's indicators, this month against the previous report."""
-    from .sections import _previous_growth
+    """Year-on-year growth of the zone's indicators, this month against the previous report.
 
+    The previous rate is a thin tick across its bar; each value label stands clear to the
+    right of both the bar and the tick, so the tick never covers it.
+    """
     rows = [
         r
         for r in data.indicators
@@ -105,11 +109,11 @@ def indicator_growth(data: BulletinData) -> Any:
     ]
     order = {c["indicator_code"]: i for i, c in enumerate(data.catalog)}
     rows.sort(key=lambda r: order.get(r["indicator_code"], 99), reverse=True)
-    fig = _figure(7.5, 0.45 * max(len(rows), 2) + 1.0)
+    fig = _figure(7.5, 0.32 * max(len(rows), 2) + 1.0)
     ax = fig.add_subplot()
     names = [r["indicator_name"] for r in rows]
     growth = [r["yoy_growth_pct"] for r in rows]
-    prev = [_previous_growth(data, r["indicator_code"], "") for r in rows]
+    prev = [previous_growth(data, r["indicator_code"], "") for r in rows]
     bars = ax.barh(names, growth, color="#b22222", height=0.55, label="本月同比增长")
     known = [(p, n) for p, n in zip(prev, names) if not is_missing(p)]
     if known:
@@ -122,13 +126,18 @@ def indicator_growth(data: BulletinData) -> Any:
             zorder=3,
             label="上期增速",
         )
-    for bar, g in zip(bars, growth):
+    span = max([1.0, *(abs(g) for g in growth), *(abs(p) for p, _ in known)])
+    pad = span * 0.03
+    for bar, g, p in zip(bars, growth, prev):
+        right = max(0.0, g, -1e9 if is_missing(p) else p)
         ax.text(
-            bar.get_width() + 0.3,
+            right + pad,
             bar.get_y() + bar.get_height() / 2,
             f"{g:.1f}%",
             va="center",
             fontsize=9,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.85},
+            zorder=4,
         )
     ax.set_xlabel("同比增长（%）")
     ax.axvline(0, color="#666666", linewidth=0.8)
@@ -142,7 +151,7 @@ def indicator_growth(data: BulletinData) -> Any:
     )
     ax.set_xlim(
         min([0, *growth, *(p for p, _ in known)]) - 1,
-        max([1, *growth]) * 1.18 + 1,
+        max([1, *growth, *(p for p, _ in known)]) + span * 0.22 + 1,
     )
     return fig
 
@@ -150,19 +159,15 @@ def indicator_growth(data: BulletinData) -> Any:
 @_with_font
 def project_progress(data: BulletinData) -> Any:
     """Completion of the annual plan by level and category, against time progress."""
-    from ingest.forms import CATEGORIES, LEVELS
-
-    from .sections import _project_totals
-
     time_progress = data.month.month / 12 * 100
     groups = []
-    for label, key, values in (("级别", "level", LEVELS), ("类别", "category", CATEGORIES)):
-        for v in values:
+    for key, order in (("level", LEVELS), ("category", CATEGORIES)):
+        for v in ordered((r[key] for r in data.projects), order):
             rows = [r for r in data.projects if r[key] == v]
             if rows:
-                pct = _project_totals(rows)[4]
+                pct = project_totals(rows)[4]
                 groups.append((v, pct or 0.0))
-    total = _project_totals(data.projects)[4]
+    total = project_totals(data.projects)[4]
     groups.insert(0, ("全部项目", total or 0.0))
     fig = _figure(7.5, 3.0)
     ax = fig.add_subplot()
@@ -192,15 +197,14 @@ def project_progress(data: BulletinData) -> Any:
 
 @_with_font
 def campaign_ranking(data: BulletinData) -> Any:
-    """Scores of the month per campaign for towns and departments (villages: the top ten)."""
-    from .sections import GROUP_LABELS
-
-    month = [r for r in data.scores if r["month"] == data.month]
+    """Scores of the month per campaign for towns and departments (the village rankings,
+    a hundred units, are left to their table)."""
+    month = [r for r in data.scores if r["month"] == data.month and r["unit_group"] != "village"]
     keys = sorted({(r["campaign_code"], r["unit_group"]) for r in month})
     n = max(len(keys), 1)
     cols = 2 if n > 1 else 1
     rows_n = (n + cols - 1) // cols
-    fig = _figure(7.5, 2.9 * rows_n)
+    fig = _figure(7.5, 2.3 * rows_n)
     for i, (code, group) in enumerate(keys, start=1):
         ax = fig.add_subplot(rows_n, cols, i)
         items = sorted(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,12 @@ import duckdb
 
 from ingest.months import month_end
 
+from .gate_report import GateReport, GateWarning, read_gate_report
+
 Row = dict[str, Any]
+
+LAGGING_THRESHOLD_PP = -10.0
+"""Used when the published `reference.settings` has no `lagging_threshold_pp`."""
 
 
 class BulletinError(RuntimeError):
@@ -42,8 +47,12 @@ class BulletinData:
     cluster_names: dict[str, str] = field(default_factory=dict)
     campaigns: dict[str, Row] = field(default_factory=dict)
     reward_rules: list[Row] = field(default_factory=list)
-    gate_warnings: list[Row] = field(default_factory=list)
-    gate_report: Path | None = None
+    settings: dict[str, str] = field(default_factory=dict)
+    """reference.settings (key → value as text)."""
+    form_names: dict[str, str] = field(default_factory=dict)
+    """Form names as published in marts.submissions (form_code → form_name)."""
+    gate: GateReport | None = None
+    """The gate report of the attempt that published the month."""
 
     def unit(self, code: str | None) -> str:
         """The unit's name (villages as `town/village`), or the code when unknown."""
@@ -51,11 +60,51 @@ class BulletinData:
             return ""
         return self.unit_names.get(code, code)
 
+    def setting(self, key: str, default: str) -> str:
+        """A value of reference.settings, or `default` when the key is absent or empty."""
+        value = self.settings.get(key)
+        return default if value is None or not str(value).strip() else str(value).strip()
+
+    @property
+    def lagging_threshold_pp(self) -> float:
+        """Gap to time progress (points, negative) below which a project is lagging."""
+        try:
+            return float(self.setting("lagging_threshold_pp", str(LAGGING_THRESHOLD_PP)))
+        except ValueError:
+            return LAGGING_THRESHOLD_PP
+
+    @property
+    def publication(self) -> Row | None:
+        """The month's latest successful publication (a publication_log row)."""
+        published = [p for p in self.publications if p.get("published")]
+        return max(published, key=lambda p: p["attempted_at"]) if published else None
+
+    @property
+    def gate_warnings(self) -> list[GateWarning]:
+        """The warnings of the publishing attempt's gate report (none without a report)."""
+        return self.gate.warnings if self.gate else []
+
+
+def plain(value: Any) -> Any:
+    """A DECIMAL value as a float (money and rounded percentages may be DECIMAL)."""
+    return float(value) if isinstance(value, Decimal) else value
+
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[Row]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description]
-    return [dict(zip(names, r)) for r in cur.fetchall()]
+    return [{n: plain(v) for n, v in zip(names, r)} for r in cur.fetchall()]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -81,39 +130,6 @@ def _unit_names(units: list[Row], month: dt.date) -> dict[str, str]:
         if u.get("unit_type") == "village" and u.get("parent_code") in names:
             names[c] = f"{names[u['parent_code']]}/{names[c]}"
     return names
-
-
-def read_gate_warnings(reports: Path, month: dt.date) -> tuple[list[Row], Path | None]:
-    """Warnings of the month's latest passing gate report (`reports/YYYY-MM/gate/*.json`).
-
-    When no attempt passed, the latest attempt is used. Files are read defensively: an
-    unreadable or oddly shaped report gives no warnings; each warning becomes a dict
-    (a bare string becomes `{"message": text}`).
-    """
-    folder = reports / f"{month:%Y-%m}" / "gate"
-    reports_read: list[tuple[bool, float, str, Path, Any]] = []
-    for path in folder.glob("*.json") if folder.is_dir() else ():
-        try:
-            report = json.loads(path.read_text(encoding="utf-8"))
-            mtime = path.stat().st_mtime
-        except (OSError, ValueError):
-            continue
-        if isinstance(report, dict):
-            reports_read.append((bool(report.get("passed")), mtime, path.name, path, report))
-    if not reports_read:
-        return [], None
-    passed = [r for r in reports_read if r[0]] or reports_read
-    _, _, _, latest, report = max(passed, key=lambda r: (r[1], r[2]))
-    items = report.get("warnings")
-    if not isinstance(items, list):
-        return [], latest
-    warnings: list[Row] = []
-    for item in items:
-        if isinstance(item, dict):
-            warnings.append(item)
-        elif item is not None:
-            warnings.append({"message": str(item)})
-    return warnings, latest
 
 
 def published_months(paths: Any = None) -> list[str]:
@@ -184,7 +200,25 @@ def load(month: dt.date, published: Path, reports: Path) -> BulletinData:
         data.cluster_names = {c["cluster_code"]: c["cluster_name"] for c in reference("clusters")}
         data.campaigns = {c["campaign_code"]: c for c in reference("campaigns")}
         data.reward_rules = reference("reward_rules")
+        data.settings = {
+            str(r["key"]): "" if r.get("value") is None else str(r["value"])
+            for r in reference("settings")
+            if r.get("key") is not None
+        }
+        if {"form_code", "form_name"} <= _columns(con, "marts", "submissions"):
+            data.form_names = {
+                code: name
+                for code, name in con.execute(
+                    "select form_code, max(form_name) from marts.submissions "
+                    "where form_name is not null and form_name <> '' group by form_code"
+                ).fetchall()
+            }
     finally:
         con.close()
-    data.gate_warnings, data.gate_report = read_gate_warnings(reports, month)
+    publication = data.publication
+    data.gate = read_gate_report(
+        reports,
+        f"{month:%Y-%m}",
+        str(publication.get("publication_id") or "") if publication else None,
+    )
     return data

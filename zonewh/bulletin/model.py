@@ -1,8 +1,9 @@
 """The bulletin as data: sections of paragraphs and tables, rendered alike to HTML and Excel.
 
-Numbers are kept raw with a kind that says how officials expect them written:
-money in 亿元 for large amounts (marts store 万元; 1 亿元 = 10000 万元), 万元 for
-smaller ones, one decimal for percentages and percentage points.
+Numbers are kept raw with a kind that says how officials expect them written: each
+section states its money in one unit, 亿元 for large sums (marts store 万元; 1 亿元 =
+10000 万元) and 万元 for rewards, in prose and tables alike; thousands separators; no
+trailing ".0"; one decimal for percentages and percentage points.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ DECIMALS: dict[str, int] = {"int": 0, "num": 2, "yi": 2, "wan": 1, "pct": 1, "pp
 NUMBERS_ZH = "一二三四五六七八九十"
 
 
+def as_beijing(at: dt.datetime) -> dt.datetime:
+    """A timestamp in Beijing time; one without a zone is taken as UTC (as the pipeline
+    records its instants)."""
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(CST)
+
+
 def is_missing(value: Any) -> bool:
     """None or NaN."""
     return value is None or (isinstance(value, float) and math.isnan(value))
@@ -38,9 +45,10 @@ def display_value(value: Any, kind: Kind) -> Any:
     return value
 
 
-def trim(number: float, decimals: int) -> str:
-    """`74.00` → `74`, `65.20` → `65.2`: officials' way of writing amounts in prose."""
-    text = f"{number:.{decimals}f}"
+def trim(number: float, decimals: int, grouped: bool = True) -> str:
+    """`74.00` → `74`, `65.20` → `65.2`, `7900.0` → `7,900`: officials' way of writing
+    amounts (thousands separated unless `grouped` is False)."""
+    text = f"{number:,.{decimals}f}" if grouped else f"{number:.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -50,9 +58,11 @@ def fmt(value: Any, kind: Kind) -> str:
     if shown is None:
         return "—"
     if kind == "int":
-        return f"{shown:d}"
-    if kind == "num":
-        return trim(shown, 2)
+        return f"{shown:,d}"
+    if kind in ("num", "wan"):
+        return trim(shown, DECIMALS[kind])
+    if kind == "yi":
+        return f"{shown:,.{DECIMALS[kind]}f}"
     if kind == "pp":
         return f"{shown:+.1f}"
     if kind in DECIMALS:
@@ -68,13 +78,18 @@ def fmt(value: Any, kind: Kind) -> str:
     return str(shown)
 
 
-def money(wan: float | None) -> str:
-    """Money in prose: `65.2亿元` from 10000 万元 up, `3.5万元` below."""
+def yi(wan: float | None) -> str:
+    """Money in prose in 亿元 (from 万元): `65.2亿元`, `0.4亿元`."""
     if is_missing(wan):
         return "—"
-    if abs(wan) >= 10000:
-        return f"{trim(wan / 10000, 2)}亿元"
-    return f"{trim(wan, 1)}万元"
+    return f"{trim(wan / 10000, 2)}亿元"
+
+
+def wan(amount: float | None) -> str:
+    """Money in prose in 万元: `3.5万元`, `7,900万元`."""
+    if is_missing(amount):
+        return "—"
+    return f"{trim(amount, 1)}万元"
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,20 @@ class Table:
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
     note: str = ""
+    """A sentence printed under the table."""
+    limit: int | None = None
+    """Rows shown in the page, the PDF and the section's sheet: the first `limit` ones."""
+    picked: list[int] | None = None
+    """Or these rows (by index), when the page shows the head and the tail of a ranking."""
+    annex: str = ""
+    """The sheet holding every row when the page shows fewer (31 characters at most)."""
+
+    @property
+    def shown_rows(self) -> list[list[Any]]:
+        """The rows the page shows."""
+        if self.picked is not None:
+            return [self.rows[i] for i in self.picked if 0 <= i < len(self.rows)]
+        return self.rows if self.limit is None else self.rows[: self.limit]
 
     def cell_text(self, row: list[Any]) -> list[str]:
         return [fmt(v, c.kind) for v, c in zip(row, self.columns)]

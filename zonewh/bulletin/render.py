@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,13 @@ import xlsxwriter
 
 from ..config import CST
 from ..excel_safety import write_cell
-from .model import DECIMALS, Fig, Section, display_value, number_zh
+from .model import DECIMALS, Fig, Section, Table, display_value, fmt, number_zh
 
 CHROMIUM = Path("/usr/bin/chromium")
 ISSUER = "示范区重点工作督查工作领导小组办公室"
+UNITS_NOTE = "金额单位见各表表头（1亿元＝10000万元）；增速为同比增速。"
+SHORT_ROWS = 12
+"""Tables of at most this many rows are never split across PDF pages."""
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -81,16 +86,27 @@ def render_html(month: dt.date, sections: list[Section], meta: dict[str, Any]) -
             issue=f"{month.year}年第{month.month}期",
             issuer=ISSUER,
             issued_on=meta.get("issued_on", ""),
-            source=meta.get("source", ""),
             published_note=meta.get("published_note", ""),
+            units_note=UNITS_NOTE,
+            recipients=meta.get("recipients") or {"main": "", "copy": "", "issuer": ""},
+            short_rows=SHORT_ROWS,
             sections=numbered,
         )
     )
 
 
-def _num_format(kind: str) -> str | None:
+def _num_format(kind: str, value: Any = None) -> str | None:
+    """The cell's number format: counts as integers, money with thousands separators and
+    no trailing ".0" (a whole 万元 amount is written `7,900`)."""
+    whole = isinstance(value, int | float) and float(value).is_integer()
     if kind == "int":
-        return "0"
+        return "#,##0"
+    if kind == "wan":
+        return "#,##0" if whole else "#,##0.0"
+    if kind == "num":
+        return "#,##0" if whole else "#,##0.0#"
+    if kind == "yi":
+        return "#,##0.00"
     if kind == "pp":
         return "+0.0;-0.0;0.0"
     if kind in DECIMALS:
@@ -111,54 +127,149 @@ def _excel_value(value: Any, kind: str) -> Any:
     return value
 
 
+def _text_width(text: str) -> float:
+    """Width in Excel character units (a Chinese character is about two)."""
+    return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
+
+
+LANDSCAPE_WIDTH = 125.0
+"""Sheets wider than this (Excel character units) print landscape; a portrait A4 page holds
+about 100 at full size, so narrower ones shrink by a fifth at most."""
+
+
+class _Sheet:
+    """One worksheet being written: a cursor, its formats, and the print setup."""
+
+    def __init__(self, wb: Any, name: str, heading: str, styles: dict[str, Any]) -> None:
+        self.wb, self.styles = wb, styles
+        self.ws = wb.add_worksheet(name)
+        self.heading = heading
+        self.row = 0
+        self.widths: dict[int, float] = {}
+        self.columns = 1
+        self.prose: list[tuple[int, str, str]] = []
+
+    def fit(self, col: int, text: str, cap: float = 36.0) -> None:
+        self.widths[col] = min(cap, max(self.widths.get(col, 8.0), _text_width(text) + 2))
+
+    def number_format(self, kind: str, value: Any) -> Any:
+        nf = _num_format(kind, value)
+        key = f"num:{nf}" if nf else "cell"
+        if key not in self.styles:
+            spec = {"border": 1, "valign": "top"}
+            self.styles[key] = self.wb.add_format(
+                {**spec, "num_format": nf} if nf else {**spec, "text_wrap": True}
+            )
+        return self.styles[key]
+
+    def table(self, t: Table, rows: list[list[Any]]) -> int:
+        """Write a table's title, header and rows; the header's row index."""
+        ws = self.ws
+        self.columns = max(self.columns, len(t.columns))
+        write_cell(ws, self.row, 0, t.title, self.styles["sub"])
+        self.row += 1
+        header = self.row
+        for c, col in enumerate(t.columns):
+            write_cell(ws, self.row, c, col.header, self.styles["head"])
+            self.fit(c, col.header, cap=14.0)
+        self.row += 1
+        for row in rows:
+            for c, (value, col) in enumerate(zip(row, t.columns)):
+                shown = _excel_value(value, col.kind)
+                write_cell(ws, self.row, c, shown, self.number_format(col.kind, shown))
+                self.fit(c, fmt(value, col.kind))
+            self.row += 1
+        if not rows:
+            write_cell(ws, self.row, 0, "无")
+            self.row += 1
+        return header
+
+    def text(self, paragraph: str, style: str = "text") -> None:
+        """A paragraph across the sheet's width (merged once the width is known)."""
+        self.prose.append((self.row, paragraph, style))
+        self.row += 1
+
+    def finish(self, repeat: tuple[int, int]) -> None:
+        """Column widths, merged prose rows and the print setup (A4, fit to width,
+        repeated heading rows, page numbers in the footer)."""
+        ws = self.ws
+        last = max(self.columns, 6) - 1
+        widths = [self.widths.get(c, 10.0) for c in range(last + 1)]
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        total = sum(widths)
+        ws.merge_range(0, 0, 0, last, "")
+        write_cell(ws, 0, 0, self.heading, self.styles["title"])
+        ws.set_row(0, 24)
+        for r, paragraph, style in self.prose:
+            ws.merge_range(r, 0, r, last, "")
+            write_cell(ws, r, 0, paragraph, self.styles[style])
+            lines = max(1, math.ceil(_text_width(paragraph) * 1.08 / max(total, 1.0)))
+            ws.set_row(r, 16 * lines + 2)
+        ws.set_paper(9)
+        if total > LANDSCAPE_WIDTH:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+        ws.center_horizontally()
+        ws.repeat_rows(*repeat)
+        ws.set_footer("&C第 &P 页，共 &N 页")
+        ws.set_header(f"&L&8{_header_text(self.heading)}")
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def annex_name(table: Table) -> str:
+    """The sheet holding every row of a table the page shortens."""
+    return table.annex or f"{table.title}清单"[:31]
+
+
 def write_excel(path: Path, month: dt.date, sections: list[Section]) -> Path:
-    """One sheet per section: its prose, then its tables, with the HTML's figures."""
+    """One sheet per section (its prose, then its tables, with the page's figures), then one
+    sheet per shortened table with all its rows; every sheet set up to print on A4."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     try:
-        bold = wb.add_format({"bold": True, "font_size": 14})
-        sub = wb.add_format({"bold": True})
-        head = wb.add_format(
-            {
-                "bold": True,
-                "bg_color": "#F2E6E6",
-                "border": 1,
-                "text_wrap": True,
-                "align": "center",
-                "valign": "vcenter",
-            }
-        )
-        text = wb.add_format({"text_wrap": True, "valign": "top"})
-        formats: dict[str, Any] = {}
+        styles: dict[str, Any] = {
+            "title": wb.add_format({"bold": True, "font_size": 14, "valign": "vcenter"}),
+            "sub": wb.add_format({"bold": True}),
+            "head": wb.add_format(
+                {
+                    "bold": True,
+                    "bg_color": "#F2E6E6",
+                    "border": 1,
+                    "text_wrap": True,
+                    "align": "center",
+                    "valign": "vcenter",
+                }
+            ),
+            "text": wb.add_format({"text_wrap": True, "valign": "top"}),
+            "note": wb.add_format({"text_wrap": True, "valign": "top", "font_color": "#444444"}),
+        }
+        annexes: list[tuple[str, Table]] = []
         for i, s in enumerate(sections, start=1):
-            ws = wb.add_worksheet(s.sheet)
-            ws.set_column(0, 0, 26)
-            ws.set_column(1, 9, 15)
-            write_cell(ws, 0, 0, f"{title(month)}　{number_zh(i)}、{s.title}", bold)
-            r = 2
+            sheet = _Sheet(wb, s.sheet, f"{title(month)}　{number_zh(i)}、{s.title}", styles)
+            sheet.row = 2
             for p in s.paragraphs:
-                ws.merge_range(r, 0, r, 7, "")
-                write_cell(ws, r, 0, s.plain(p), text)
-                ws.set_row(r, 15 * max(1, len(s.plain(p)) // 60 + 1))
-                r += 1
-            r += 1
+                sheet.text(s.plain(p))
+            sheet.row += 1
             for t in s.tables:
-                write_cell(ws, r, 0, t.title, sub)
-                r += 1
-                for c, col in enumerate(t.columns):
-                    write_cell(ws, r, c, col.header, head)
-                r += 1
-                for row in t.rows:
-                    for c, (value, col) in enumerate(zip(row, t.columns)):
-                        nf = _num_format(col.kind)
-                        if nf and nf not in formats:
-                            formats[nf] = wb.add_format({"num_format": nf, "border": 1})
-                        fmt = formats.get(nf) if nf else None
-                        write_cell(ws, r, c, _excel_value(value, col.kind), fmt)
-                    r += 1
-                if not t.rows:
-                    write_cell(ws, r, 0, "无")
-                    r += 1
-                r += 1
+                sheet.table(t, t.shown_rows)
+                if t.note:
+                    sheet.text(t.note, "note")
+                if len(t.shown_rows) < len(t.rows):
+                    annexes.append((f"{title(month)}　{annex_name(t)}", t))
+                sheet.row += 1
+            sheet.finish((0, 0))
+        for heading, t in annexes:
+            sheet = _Sheet(wb, annex_name(t), heading, styles)
+            sheet.row = 1
+            header = sheet.table(replace(t, title=f"共{len(t.rows)}项"), t.rows)
+            sheet.finish((0, header))
+            sheet.ws.freeze_panes(header + 1, 0)
     finally:
         wb.close()
     return path
