@@ -117,7 +117,7 @@ def test_every_path_the_file_names_exists(compose):
         assert os.access(REPO / script, os.X_OK), script
     init = (REPO / entrypoint).read_text()
     assert "python3 -m zonewh.orchestration setup" in init
-    assert (REPO / "zonewh" / "orchestration.py").is_file()
+    assert (REPO / "zonewh" / "orchestration" / "__main__.py").is_file()
 
 
 def test_dockerfile_installs_from_the_lock_file():

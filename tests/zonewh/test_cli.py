@@ -1,4 +1,5 @@
-"""The command line: a bad month and a busy raw store are one message each, no traceback."""
+"""The command line: a bad month (exit 2) and a busy raw store (exit 4) are one message each,
+no traceback."""
 
 from __future__ import annotations
 
@@ -23,7 +24,9 @@ sys.stdin.read()
 def test_a_malformed_month_is_refused(home, command: str) -> None:
     result = CliRunner().invoke(app, [command, "--month", "2019-6"])
     assert result.exit_code == 2
-    assert "month must be YYYY-MM, got '2019-6'" in " ".join(result.output.split())
+    text = " ".join(result.output.split())
+    assert "month must be YYYY-MM between 1990-01 and 2099-12, got '2019-6'" in text
+    assert "月份应写作 YYYY-MM" in text
     assert "Traceback" not in result.output
 
 
@@ -41,7 +44,7 @@ def test_a_busy_raw_store_is_one_message(home, command: str) -> None:
         result = CliRunner().invoke(app, [command, "--month", "2019-06"])
     finally:
         holder.communicate("", timeout=30)
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # busy
     flat = "".join(result.output.split())  # the console wraps long lines
     assert "raw.duckdbisinuse" in flat and f"process{holder.pid}" in flat
     assert "Traceback" not in result.output
