@@ -90,6 +90,21 @@ class IngestReport:
         self.skipped += other.skipped
         self.outcomes += other.outcomes
 
+    def summary(self) -> dict[str, Any]:
+        """Counts and the rejected files, for logs and task results."""
+        return {
+            "months": self.months,
+            "processed": self.processed,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "skipped": self.skipped,
+            "rejected_files": [
+                {"file": o.file_path, "reason": o.reason_en}
+                for o in self.outcomes
+                if o.status == "rejected"
+            ],
+        }
+
 
 @dataclass
 class FileCheck:
@@ -321,6 +336,30 @@ def ingest_month(
         return Ingestor(paths, con, ref or load_reference()).run_month(month, progress)
     finally:
         con.close()
+
+
+def ingest_new(
+    month: str, paths: IntakePaths, progress: Any = None, ref: Reference | None = None
+) -> IngestReport:
+    """Ingest `month` and every other landing month holding a file not ingested yet (a
+    resubmission of an earlier month is a revision), oldest first, over one connection."""
+    month = month_text(parse_month(month))
+    paths.ensure()
+    con = open_store(paths)
+    report = IngestReport()
+    try:
+        ingestor = Ingestor(paths, con, ref or load_reference())
+        seen = ingestor.seen()
+        months = {
+            m
+            for m in landing_months(paths.landing)
+            if any((f.rel, f.sha256) not in seen for f in discover(paths.landing, m))
+        }
+        for m in sorted(months | {month}):
+            report.add(ingestor.run_month(m, progress if m == month else None))
+    finally:
+        con.close()
+    return report
 
 
 def ingest_all(

@@ -72,17 +72,9 @@ class OutOfOrder(StepError):
 def ingest(month: str, paths: Paths | None = None, progress: Any = None) -> Any:
     """Validate and load the new files of `month` and of every other landing month with new
     files (resubmissions of earlier months are revisions); write their receipts."""
-    from ingest.intake import IngestReport, ingest_month
-    from ingest.landing import months_with_new_files
+    from ingest.intake import ingest_new
 
-    from ingest.reference import load_reference
-
-    p = (paths or default_paths()).ensure()
-    ref = load_reference()
-    report = IngestReport()
-    for m in sorted({*months_with_new_files(p), month}):
-        report.add(ingest_month(m, p, ref=ref, progress=progress if m == month else None))
-    return report
+    return ingest_new(month, (paths or default_paths()).ensure(), progress)
 
 
 def ingest_months(months: list[str], paths: Paths | None = None) -> Any:
