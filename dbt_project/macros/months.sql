@@ -50,9 +50,13 @@
 
 {#- Pre-hook of the incremental marts: drop the months being rebuilt, so a month that now
     yields no rows loses its old ones too (delete+insert alone only replaces months present
-    in the new rows). -#}
+    in the new rows). Only marts partitioned by month (`delete+insert` on `month`) are
+    touched: an append-only table (publication_log, `incremental_strategy='append'`) never
+    loses a row, whatever months a build covers. -#}
 {% macro delete_months_in_range() -%}
-    {%- if execute and is_incremental() and not flags.FULL_REFRESH -%}
+    {%- set is_month_partitioned = config.get('incremental_strategy') == 'delete+insert'
+        and config.get('unique_key') == 'month' -%}
+    {%- if execute and is_month_partitioned and is_incremental() and not flags.FULL_REFRESH -%}
         delete from {{ this }} where {{ in_month_range('month') }}
     {%- else -%}
         select 1

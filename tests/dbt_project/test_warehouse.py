@@ -280,6 +280,25 @@ def test_a_repeated_raw_row_fails_the_staging_key(tmp_path: Path):
 
 
 @pytest.mark.slow
+def test_builds_never_delete_publication_log_rows(built):
+    p, _ = built
+    rows = [
+        ("2014-12/attempt-1", "2014-12-01", "2015-01-06 10:00:00+08", False, 1, 0, None),
+        ("2014-12/attempt-2", "2014-12-01", "2015-01-07 10:00:00+08", True, 0, 1, "2014-11"),
+    ]
+    with duckdb.connect(str(p.warehouse)) as con:
+        con.executemany(
+            "insert into marts.publication_log values (?, ?, ?, ?, ?, ?, ?, '0.1.0')", rows
+        )
+        before = con.execute("select * from marts.publication_log order by all").fetchall()
+    assert len(before) >= 2
+    # rebuilding the month, then a full refresh, leaves every attempt as it was
+    assert build(["2014-12"], paths=p, unit_tests=False).success
+    assert build(["2014-12"], paths=p, select="publication_log", full_refresh=True).success
+    assert _rows(p.warehouse, "publication_log") == before
+
+
+@pytest.mark.slow
 def test_parse_manifest_writes_manifest(tmp_path: Path):
     p = _home(tmp_path / "home")
     manifest = parse_manifest(paths=p)

@@ -4,12 +4,12 @@
         incremental_strategy='append',
         unique_key=none,
         full_refresh=false,
-        pre_hook=[],
     )
 }}
 {#-
     One row per publication attempt. dbt only creates the table (empty) and never deletes
-    from it: the publish step appends its row with
+    from it (`full_refresh=false`; the marts' pre-hook `delete_months_in_range` leaves
+    append-only models alone): the publish step appends its row with
     `insert into marts.publication_log ...` (in the published file, and in the working
     warehouse so W5 can see which months were published).
 -#}
