@@ -3,6 +3,8 @@
     month (competition ranking: 1, 2, 2, 4), with the unit's rank in the previous month the
     campaign assessed its group (within `previous_rank_lookback_months`).
     The assessed unit is resolved among the units valid in the month; its group is its type.
+    Scores have at most two decimals: totals are summed as DECIMAL, so that 33.3 + 33.3 + 17.4
+    ties with 84 (as doubles the sum is 83.99999999999999 and would rank below it).
 -#}
 with
 
@@ -26,7 +28,7 @@ totals as (
         unit_code,
         any_value(unit_name) as unit_name,
         any_value(unit_group) as unit_group,
-        sum(score) as total_score,
+        sum(cast(score as decimal(9, 2))) as total_score,
         cast(sum(problems_found) as integer) as problems_found,
         count(distinct criterion_code) as criteria_scored,
     from resolved
