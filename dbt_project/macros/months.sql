@@ -36,14 +36,14 @@
     month, or back to the January of the first month's year when `from_year_start`. -#}
 {% macro in_month_range(column, lookback_months=0, from_year_start=false) -%}
     {%- if from_year_start and lookback_months -%}
-    {{ column }} >= least(
-        date_trunc('year', {{ month_start() }}),
-        {{ month_start() }} - interval {{ lookback_months }} month
-    )
+        {{ column }} >= least(
+            date_trunc('year', {{ month_start() }}),
+            {{ month_start() }} - interval {{ lookback_months }} month
+        )
     {%- elif from_year_start -%}
-    {{ column }} >= date_trunc('year', {{ month_start() }})
+        {{ column }} >= date_trunc('year', {{ month_start() }})
     {%- else -%}
-    {{ column }} >= {{ month_start() }} - interval {{ lookback_months }} month
+        {{ column }} >= {{ month_start() }} - interval {{ lookback_months }} month
     {%- endif %}
     and {{ column }} <= {{ month_end() }}
 {%- endmacro %}

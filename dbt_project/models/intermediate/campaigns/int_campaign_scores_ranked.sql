@@ -72,6 +72,16 @@ ranked as (
 
 ),
 
+group_months as (
+
+    select distinct
+        campaign_code,
+        unit_group,
+        month
+    from ranked
+
+),
+
 assessed_months as (
 
     select
@@ -79,13 +89,7 @@ assessed_months as (
         unit_group,
         month,
         lag(month) over (partition by campaign_code, unit_group order by month) as previous_month,
-    from (
-        select distinct
-            campaign_code,
-            unit_group,
-            month
-        from ranked
-    )
+    from group_months
 
 ),
 
@@ -112,9 +116,9 @@ final as (
         and ranked.unit_group is not distinct from assessed_months.unit_group
         and ranked.month = assessed_months.month
     left join ranked as previous
-        on previous.campaign_code = ranked.campaign_code
-        and previous.unit_code = ranked.unit_code
-        and previous.month = assessed_months.previous_month
+        on ranked.campaign_code = previous.campaign_code
+        and ranked.unit_code = previous.unit_code
+        and assessed_months.previous_month = previous.month
         and assessed_months.previous_month
         >= ranked.month - interval {{ var('previous_rank_lookback_months', 12) }} month
 
