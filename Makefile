@@ -41,6 +41,7 @@ test-all: test test-slow
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project
 
 bench: setup
 	$(BIN)/python bench/ingest_bench.py

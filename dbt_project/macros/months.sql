@@ -36,23 +36,27 @@
     month, or back to the January of the first month's year when `from_year_start`. -#}
 {% macro in_month_range(column, lookback_months=0, from_year_start=false) -%}
     {%- if from_year_start and lookback_months -%}
-    {{ column }} >= least(
-        date_trunc('year', {{ month_start() }}),
-        {{ month_start() }} - interval {{ lookback_months }} month
-    )
+        {{ column }} >= least(
+            date_trunc('year', {{ month_start() }}),
+            {{ month_start() }} - interval {{ lookback_months }} month
+        )
     {%- elif from_year_start -%}
-    {{ column }} >= date_trunc('year', {{ month_start() }})
+        {{ column }} >= date_trunc('year', {{ month_start() }})
     {%- else -%}
-    {{ column }} >= {{ month_start() }} - interval {{ lookback_months }} month
+        {{ column }} >= {{ month_start() }} - interval {{ lookback_months }} month
     {%- endif %}
     and {{ column }} <= {{ month_end() }}
 {%- endmacro %}
 
 {#- Pre-hook of the incremental marts: drop the months being rebuilt, so a month that now
     yields no rows loses its old ones too (delete+insert alone only replaces months present
-    in the new rows). -#}
+    in the new rows). Only marts partitioned by month (`delete+insert` on `month`) are
+    touched: an append-only table (publication_log, `incremental_strategy='append'`) never
+    loses a row, whatever months a build covers. -#}
 {% macro delete_months_in_range() -%}
-    {%- if execute and is_incremental() and not flags.FULL_REFRESH -%}
+    {%- set is_month_partitioned = config.get('incremental_strategy') == 'delete+insert'
+        and config.get('unique_key') == 'month' -%}
+    {%- if execute and is_month_partitioned and is_incremental() and not flags.FULL_REFRESH -%}
         delete from {{ this }} where {{ in_month_range('month') }}
     {%- else -%}
         select 1

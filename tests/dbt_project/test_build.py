@@ -3,12 +3,20 @@ the gate's checks, through `zonewh.build.build`."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from zonewh.build import build, generate_docs, month_vars, parse_manifest, seeds_loaded
+from zonewh.build import (
+    build,
+    generate_docs,
+    month_vars,
+    parse_manifest,
+    seeds_loaded,
+    target_dir,
+)
 from zonewh.config import Paths
 
 from .rawdata import RawWriter, econ_rows, write_small_warehouse
@@ -218,6 +226,76 @@ def test_a_broken_ytd_chain_fails_b3_with_unit_and_form(tmp_path: Path):
         "project_progress",
         "P2014001",
     )
+
+
+def _manifest(p: Paths) -> dict:
+    return json.loads((target_dir(p) / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_every_staging_and_intermediate_model_has_key_tests_that_pass(built):
+    p, _ = built
+    manifest = _manifest(p)
+    models = {
+        uid
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+        and node["original_file_path"].startswith(("models/staging/", "models/intermediate/"))
+    }
+    structure = {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "test" and "structure" in node["tags"]
+    }
+    # a unique test (one column) or a combination test (compound key) on every model
+    keyed = {
+        node["attached_node"]
+        for node in structure.values()
+        if node["test_metadata"]["name"] in ("unique", "unique_combination_of_columns")
+    }
+    assert models and models <= keyed, sorted(models - keyed)
+    assert {node["config"]["severity"].lower() for node in structure.values()} == {"error"}
+    # selected by their tag, they run on the project's own data and pass
+    result = build(["2014-11", "2014-12"], paths=p, select="tag:structure")
+    assert result.success, [n.message for n in result.failures]
+    ran = {n.unique_id: n.status for n in result.nodes if n.resource_type == "test"}
+    assert set(ran) == set(structure) and set(ran.values()) == {"pass"}
+
+
+@pytest.mark.slow
+def test_a_repeated_raw_row_fails_the_staging_key(tmp_path: Path):
+    p = _home(tmp_path / "home")
+    write_small_warehouse(p.warehouse)
+    with duckdb.connect(str(p.warehouse)) as con:
+        con.execute(
+            "insert into raw.project_issues select * from raw.project_issues "
+            "where month = '2014-12-01' order by source_row limit 1"
+        )
+    result = build(["2014-12"], paths=p, select="stg_raw__project_issues", unit_tests=False)
+    assert not result.success
+    (key,) = [
+        n for n in result.failures if n.name.startswith("unique_combination_of_columns_stg_raw")
+    ]
+    assert key.status == "fail" and key.severity == "error" and key.failures == 1
+
+
+@pytest.mark.slow
+def test_builds_never_delete_publication_log_rows(built):
+    p, _ = built
+    rows = [
+        ("2014-12/attempt-1", "2014-12-01", "2015-01-06 10:00:00+08", False, 1, 0, None),
+        ("2014-12/attempt-2", "2014-12-01", "2015-01-07 10:00:00+08", True, 0, 1, "2014-11"),
+    ]
+    with duckdb.connect(str(p.warehouse)) as con:
+        con.executemany(
+            "insert into marts.publication_log values (?, ?, ?, ?, ?, ?, ?, '0.1.0')", rows
+        )
+        before = con.execute("select * from marts.publication_log order by all").fetchall()
+    assert len(before) >= 2
+    # rebuilding the month, then a full refresh, leaves every attempt as it was
+    assert build(["2014-12"], paths=p, unit_tests=False).success
+    assert build(["2014-12"], paths=p, select="publication_log", full_refresh=True).success
+    assert _rows(p.warehouse, "publication_log") == before
 
 
 @pytest.mark.slow

@@ -65,11 +65,11 @@ problems as (
 
     select
         month,
-        'drc',
-        'key_project_plan',
-        'town',
-        town_reported,
-        project_code
+        'drc' as unit_code,
+        'key_project_plan' as form_code,
+        'town' as reference,
+        town_reported as value,
+        project_code as row_key
     from plans
     where town_reported is not null and town is null
 
@@ -77,11 +77,11 @@ problems as (
 
     select
         progress.month,
-        progress.submitter_code,
-        'project_progress',
-        'project_code',
-        progress.project_code,
-        progress.project_code
+        progress.submitter_code as unit_code,
+        'project_progress' as form_code,
+        'project_code' as reference,
+        progress.project_code as value,
+        progress.project_code as row_key
     from progress
     left join plans
         on progress.month = plans.month
@@ -92,11 +92,11 @@ problems as (
 
     select
         issues.month,
-        issues.submitter_code,
-        'project_issues',
-        'project_code',
-        issues.project_code,
-        issues.issue_code
+        issues.submitter_code as unit_code,
+        'project_issues' as form_code,
+        'project_code' as reference,
+        issues.project_code as value,
+        issues.issue_code as row_key
     from issues
     left join plans
         on issues.month = plans.month
@@ -107,11 +107,11 @@ problems as (
 
     select
         month,
-        submitter_code,
-        'project_issues',
-        'owner_unit',
-        owner_unit_reported,
-        issue_code
+        submitter_code as unit_code,
+        'project_issues' as form_code,
+        'owner_unit' as reference,
+        owner_unit_reported as value,
+        issue_code as row_key
     from issues
     where owner_unit is null
 
@@ -119,11 +119,11 @@ problems as (
 
     select
         month,
-        submitter_code,
-        'econ_indicators',
-        'indicator_code',
-        indicator_code,
-        indicator_code || '/' || cluster
+        submitter_code as unit_code,
+        'econ_indicators' as form_code,
+        'indicator_code' as reference,
+        indicator_code as value,
+        indicator_code || '/' || cluster as row_key
     from indicators
     where not is_in_catalog
 
@@ -131,11 +131,11 @@ problems as (
 
     select
         month,
-        submitter_code,
-        'econ_indicators',
-        'cluster',
-        cluster,
-        indicator_code || '/' || cluster
+        submitter_code as unit_code,
+        'econ_indicators' as form_code,
+        'cluster' as reference,
+        cluster as value,
+        indicator_code || '/' || cluster as row_key
     from indicators
     where cluster <> '' and cluster not in (select cluster_code from clusters)
 
@@ -143,11 +143,11 @@ problems as (
 
     select distinct
         month,
-        submitter_code,
-        'campaign_scores',
-        'assessed_unit',
-        assessed_unit_reported,
-        campaign_code
+        submitter_code as unit_code,
+        'campaign_scores' as form_code,
+        'assessed_unit' as reference,
+        assessed_unit_reported as value,
+        campaign_code as row_key
     from score_rows
     where not is_unit_known
 
@@ -155,11 +155,11 @@ problems as (
 
     select distinct
         month,
-        submitter_code,
-        'campaign_scores',
-        'campaign_code',
-        campaign_code,
-        campaign_code
+        submitter_code as unit_code,
+        'campaign_scores' as form_code,
+        'campaign_code' as reference,
+        campaign_code as value,
+        campaign_code as row_key
     from score_rows
     where campaign_code not in (select campaign_code from campaigns)
 

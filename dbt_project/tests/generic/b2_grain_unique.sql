@@ -2,7 +2,7 @@
     unit and form (the form whose data feeds the mart) and the duplicated key. -#}
 {% test b2_grain_unique(model, columns, form_code, unit_column=none) %}
 
-{{ config(store_failures=true, severity="error") }}
+    {{ config(store_failures=true, severity="error") }}
 
 with
 

@@ -1,7 +1,7 @@
 {#- B2: no key column of the mart is null in the months in range. -#}
 {% test b2_key_not_null(model, columns, form_code, unit_column=none) %}
 
-{{ config(store_failures=true, severity="error") }}
+    {{ config(store_failures=true, severity="error") }}
 
 with
 
@@ -11,11 +11,7 @@ keys as (
     from {{ model }}
     where
         ({{ in_month_range('month') }} or month is null)
-        and (
-            {% for column in columns -%}
-            {{ column }} is null{% if not loop.last %} or {% endif %}
-            {% endfor %}
-        )
+        and ({{ columns | join(' is null or ') }} is null)
 
 ),
 

@@ -138,9 +138,9 @@ december as (
         and year_averages.unit_group = rules.unit_group
         and rules.period = 'december'
     left join creation_list
-        on creation_list.year = year(year_averages.month)
-        and creation_list.campaign_code = year_averages.campaign_code
-        and creation_list.unit_code = year_averages.unit_code
+        on year(year_averages.month) = creation_list.year
+        and year_averages.campaign_code = creation_list.campaign_code
+        and year_averages.unit_code = creation_list.unit_code
     where
         (not rules.requires_creation_list or creation_list.unit_code is not null)
         and (rules.min_average is null or year_averages.average_score >= rules.min_average)

@@ -4,17 +4,9 @@
 -#}
 with
 
-current_submissions as (
-
-    select * from {{ ref('int_submissions_current') }}
-    where form_code = 'campaign_scores'
-
-),
-
 scores as (
 
-    select * from {{ ref('stg_raw__campaign_scores') }}
-    where submission_id in (select submission_id from current_submissions)
+    {{ current_submission_rows('stg_raw__campaign_scores', 'campaign_scores') }}
 
 ),
 

@@ -3,6 +3,8 @@
     month (competition ranking: 1, 2, 2, 4), with the unit's rank in the previous month the
     campaign assessed its group (within `previous_rank_lookback_months`).
     The assessed unit is resolved among the units valid in the month; its group is its type.
+    Scores have at most two decimals: totals are summed as DECIMAL, so that 33.3 + 33.3 + 17.4
+    ties with 84 (as doubles the sum is 83.99999999999999 and would rank below it).
 -#}
 with
 
@@ -26,7 +28,7 @@ totals as (
         unit_code,
         any_value(unit_name) as unit_name,
         any_value(unit_group) as unit_group,
-        sum(score) as total_score,
+        sum(cast(score as decimal(9, 2))) as total_score,
         cast(sum(problems_found) as integer) as problems_found,
         count(distinct criterion_code) as criteria_scored,
     from resolved
@@ -70,6 +72,16 @@ ranked as (
 
 ),
 
+group_months as (
+
+    select distinct
+        campaign_code,
+        unit_group,
+        month
+    from ranked
+
+),
+
 assessed_months as (
 
     select
@@ -77,13 +89,7 @@ assessed_months as (
         unit_group,
         month,
         lag(month) over (partition by campaign_code, unit_group order by month) as previous_month,
-    from (
-        select distinct
-            campaign_code,
-            unit_group,
-            month
-        from ranked
-    )
+    from group_months
 
 ),
 
@@ -110,9 +116,9 @@ final as (
         and ranked.unit_group is not distinct from assessed_months.unit_group
         and ranked.month = assessed_months.month
     left join ranked as previous
-        on previous.campaign_code = ranked.campaign_code
-        and previous.unit_code = ranked.unit_code
-        and previous.month = assessed_months.previous_month
+        on ranked.campaign_code = previous.campaign_code
+        and ranked.unit_code = previous.unit_code
+        and assessed_months.previous_month = previous.month
         and assessed_months.previous_month
         >= ranked.month - interval {{ var('previous_rank_lookback_months', 12) }} month
 

@@ -4,23 +4,15 @@
 -#}
 with
 
-months as (
+target_month_for_month as (
 
-    select * from {{ ref('int_months_in_range') }}
-
-),
-
-current_submissions as (
-
-    select * from {{ ref('int_submissions_current') }}
-    where form_code = 'annual_targets'
+    {{ submission_month_in_force('annual_targets', 'target_month') }}
 
 ),
 
 targets as (
 
-    select * from {{ ref('stg_raw__annual_targets') }}
-    where submission_id in (select submission_id from current_submissions)
+    {{ current_submission_rows('stg_raw__annual_targets', 'annual_targets') }}
 
 ),
 
@@ -33,19 +25,6 @@ indicators as (
 clusters as (
 
     select * from {{ ref('clusters') }}
-
-),
-
-target_month_for_month as (
-
-    select
-        months.month,
-        max(current_submissions.month) as target_month,
-    from months
-    inner join current_submissions
-        on year(current_submissions.month) = year(months.month)
-        and current_submissions.month <= months.month
-    group by months.month
 
 ),
 

@@ -6,17 +6,9 @@
 -#}
 with
 
-current_submissions as (
-
-    select * from {{ ref('int_submissions_current') }}
-    where form_code = 'econ_indicators'
-
-),
-
 reported as (
 
-    select * from {{ ref('stg_raw__econ_indicators') }}
-    where submission_id in (select submission_id from current_submissions)
+    {{ current_submission_rows('stg_raw__econ_indicators', 'econ_indicators') }}
 
 ),
 

@@ -5,42 +5,21 @@
 -#}
 with
 
-months as (
+plan_month_for_month as (
 
-    select * from {{ ref('int_months_in_range') }}
-
-),
-
-current_submissions as (
-
-    select * from {{ ref('int_submissions_current') }}
-    where form_code = 'key_project_plan'
+    {{ submission_month_in_force('key_project_plan', 'plan_month') }}
 
 ),
 
 plan_rows as (
 
-    select * from {{ ref('stg_raw__key_project_plans') }}
-    where submission_id in (select submission_id from current_submissions)
+    {{ current_submission_rows('stg_raw__key_project_plans', 'key_project_plan') }}
 
 ),
 
 aliases as (
 
     select * from {{ ref('int_unit_aliases') }}
-
-),
-
-plan_month_for_month as (
-
-    select
-        months.month,
-        max(current_submissions.month) as plan_month,
-    from months
-    inner join current_submissions
-        on year(current_submissions.month) = year(months.month)
-        and current_submissions.month <= months.month
-    group by months.month
 
 ),
 

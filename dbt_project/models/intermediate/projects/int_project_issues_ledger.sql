@@ -5,17 +5,9 @@
 -#}
 with
 
-current_submissions as (
-
-    select * from {{ ref('int_submissions_current') }}
-    where form_code = 'project_issues'
-
-),
-
 issues as (
 
-    select * from {{ ref('stg_raw__project_issues') }}
-    where submission_id in (select submission_id from current_submissions)
+    {{ current_submission_rows('stg_raw__project_issues', 'project_issues') }}
 
 ),
 

@@ -1,17 +1,9 @@
 {#- The current progress rows of each month (the months in range and the year before). -#}
 with
 
-current_submissions as (
-
-    select * from {{ ref('int_submissions_current') }}
-    where form_code = 'project_progress'
-
-),
-
 progress as (
 
-    select * from {{ ref('stg_raw__project_progress') }}
-    where submission_id in (select submission_id from current_submissions)
+    {{ current_submission_rows('stg_raw__project_progress', 'project_progress') }}
 
 ),
 

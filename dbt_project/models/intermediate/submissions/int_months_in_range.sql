@@ -9,10 +9,11 @@ submissions as (
 
 bounds as (
 
+    -- one row; no months at all while nothing was ever submitted
     select
         {% if has_month_range() -%}
-            {{ month_start() }} as first_month,
-            {{ month_end() }} as last_month
+            any_value({{ month_start() }}) as first_month,
+            any_value({{ month_end() }}) as last_month
         {%- else -%}
             min(month) as first_month,
             max(month) as last_month

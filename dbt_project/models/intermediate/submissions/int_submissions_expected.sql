@@ -69,14 +69,14 @@ submitters as (
     select distinct
         month,
         'plan_responsible' as submitter,
-        responsible_unit
+        responsible_unit as unit_code
     from plans
     where responsible_unit is not null
     union all
     select
         months.month,
-        'campaign_lead',
-        campaigns.lead_unit,
+        'campaign_lead' as submitter,
+        campaigns.lead_unit as unit_code,
     from months
     inner join campaigns
         on months.month >= campaigns.start_month

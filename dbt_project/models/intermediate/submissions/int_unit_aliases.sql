@@ -56,8 +56,8 @@ by_town_and_name as (
     from units as village
     inner join units as parent
         on village.parent_code = parent.unit_code
-        and parent.valid_from <= village.valid_to
-        and parent.valid_to >= village.valid_from
+        and village.valid_to >= parent.valid_from
+        and village.valid_from <= parent.valid_to
     where village.unit_type = 'village'
 
 ),

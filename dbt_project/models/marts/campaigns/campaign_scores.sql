@@ -15,7 +15,7 @@ final as (
         unit_code,
         unit_name,
         unit_group,
-        total_score,
+        cast(total_score as double) as total_score,
         max_score,
         rank,
         previous_rank,

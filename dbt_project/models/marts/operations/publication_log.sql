@@ -4,13 +4,13 @@
         incremental_strategy='append',
         unique_key=none,
         full_refresh=false,
-        pre_hook=[],
     )
 }}
 {#-
     One row per publication attempt. dbt only creates the table (empty) and never writes to
-    it: the log of record is the home's publications/log.jsonl, which each publication copies
-    into the table of the file it publishes (zonewh/publish).
+    it (the marts' pre-hook `delete_months_in_range` leaves append-only models alone): the
+    log of record is the home's publications/log.jsonl, which each publication copies into the
+    table of the file it publishes (zonewh/publish).
 -#}
 with
 

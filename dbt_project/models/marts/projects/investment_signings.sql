@@ -1,16 +1,8 @@
 with
 
-current_submissions as (
-
-    select * from {{ ref('int_submissions_current') }}
-    where form_code = 'investment_signings' and {{ in_month_range('month') }}
-
-),
-
 signings as (
 
-    select * from {{ ref('stg_raw__investment_signings') }}
-    where submission_id in (select submission_id from current_submissions)
+    {{ current_submission_rows('stg_raw__investment_signings', 'investment_signings') }}
 
 ),
 
@@ -30,6 +22,7 @@ final as (
         end as size_band,
         project_code,
     from signings
+    where {{ in_month_range('month') }}
 
 )
 
