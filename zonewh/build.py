@@ -313,8 +313,9 @@ def build(
     are views that bake the month vars in, so select their upstream too
     (`+economic_indicators+`).
     `full_refresh`: rebuild the marts from scratch (publication_log is never dropped).
-    `unit_tests`: also run the dbt unit tests and the structure tests (tag `structure`): they
-    test the SQL, not the month's data, so a monthly build leaves them to the test suite.
+    `unit_tests`: also run the dbt unit tests; without a `select`, the structure tests (tag
+    `structure`) run only with them: both test the SQL, not the month's data, so a monthly
+    build leaves them to the test suite.
     Seeds (and their tests) run only when the reference files changed since the last
     successful seeding of this warehouse (`seeds_loaded`).
     """
@@ -334,7 +335,9 @@ def build(
         # would also drop every test that reads a reference table)
         args = ["build", *common, "--select", select or "path:models path:tests"]
         if not unit_tests:
-            args += ["--exclude", "resource_type:unit_test", "tag:structure"]
+            args += ["--exclude", "resource_type:unit_test"]
+            if select is None:
+                args.append("tag:structure")
         if full_refresh:
             args.append("--full-refresh")
         ok, built, error = run_dbt(args, p, dbt_vars)

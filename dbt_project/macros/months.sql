@@ -4,7 +4,7 @@
 -#}
 
 {% macro _month_var(name, default) -%}
-    {#- the var, else ZONEWH_MONTH_START / ZONEWH_MONTH_END (what zonewh.warehouse.build sets:
+    {#- the var, else ZONEWH_MONTH_START / ZONEWH_MONTH_END (what zonewh.build.build sets:
         env vars, unlike --vars, keep dbt's partial parsing) -#}
     {%- set value = var(name, none) -%}
     {%- if value is none or value == '' -%}

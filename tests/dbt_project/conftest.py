@@ -9,6 +9,6 @@ from .rawdata import write_small_warehouse
 
 @pytest.fixture
 def small_warehouse(home):
-    """A home whose working warehouse holds the small raw data set; returns the Paths."""
-    write_small_warehouse(home.warehouse)
+    """A home whose raw store holds the small data set; returns the Paths."""
+    write_small_warehouse(home)
     return home

@@ -17,6 +17,8 @@ from typing import Any
 import duckdb
 
 from ingest.forms import FORMS, LINEAGE_COLUMNS, raw_table_ddl
+from ingest.settings import IntakePaths
+from ingest.store import open_store
 
 CST = timezone(timedelta(hours=8))
 
@@ -299,12 +301,11 @@ def issue_rows() -> list[dict[str, Any]]:
     ]
 
 
-def write_small_warehouse(path: Path) -> Path:
-    """Create `path` with the raw schema and the small data set; returns path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+def write_small_warehouse(paths: IntakePaths) -> Path:
+    """Write the small data set into the raw store of `paths` (where dbt reads raw);
+    returns the store's path."""
+    con = open_store(paths.ensure())
     try:
-        create_raw_schema(con)
         w = RawWriter(con)
         w.add("2014-01", "drc", "key_project_plan", plan_rows())
         w.add("2014-01", "drc", "annual_targets", target_rows())
@@ -394,4 +395,4 @@ def write_small_warehouse(path: Path) -> Path:
             )
     finally:
         con.close()
-    return path
+    return paths.raw_store
