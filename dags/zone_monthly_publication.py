@@ -17,7 +17,7 @@ copies exactly that. Outcomes go to `<ZONEWH_HOME>/notifications/notifications.l
 e-mail when `smtp_default` exists).
 
 Re-run one month by hand: trigger with conf `{"month": "YYYY-MM"}`.
-Every task that writes the working warehouse runs in pool `warehouse_writer` (1 slot).
+The tasks that write the working warehouse (dbt) run in pool `warehouse_writer` (1 slot).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def zone_monthly_publication():
         """Take the run lease (retried while another run holds it)."""
         return orch.begin_run(context, month)
 
-    @task(pool=orch.WRITER_POOL)
+    @task
     def ingest(month: str, **context) -> dict:
         """Validate and load the new files of the month and of months with resubmissions."""
         from zonewh import steps

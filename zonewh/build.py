@@ -284,6 +284,8 @@ def run_dbt(
     from dbt.cli.main import dbtRunner
 
     p = paths or default_paths()
+    # quiet: nothing on the console (failing tests are the gate's to report), all in the log file
+    args = [a for x in args for a in (("--log-level", "none") if x == "--quiet" else (x,))]
     with _warehouse_env(p, dbt_vars):
         try:
             res = dbtRunner().invoke([*args, *_common_args(p)])
@@ -411,7 +413,7 @@ def parse_manifest(paths: Paths | None = None, target: Path | None = None) -> Pa
     p = paths or default_paths()
     out = target or target_dir(p)
     with _warehouse_env(p):
-        res = dbtRunner().invoke(["parse", "--quiet", *_common_args(p, out)])
+        res = dbtRunner().invoke(["parse", "--log-level", "none", *_common_args(p, out)])
     manifest = out / "manifest.json"
     if not res.success or not manifest.exists():
         raise RuntimeError(f"dbt parse failed, no manifest at {manifest}: {res.exception}")

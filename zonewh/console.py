@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .config import CST
+from .gate.report import grouped
 
 STATUS_ZH = {
     "on_time": "按时",
@@ -58,9 +59,16 @@ def print_checks(console: Console, title: str, checks: list[Any], style: str) ->
             f"  [{style}]{c.code}[/] {spec.title_zh} / {spec.title_en} "
             f"[dim]({OUTCOME_ZH.get(c.outcome, c.outcome)}{rows})[/]"
         )
-        for example in c.examples[:3]:
-            text = ", ".join(f"{k}={v}" for k, v in example.items() if v not in (None, ""))
-            console.print(f"      [dim]{text}[/]")
+        shown = 0
+        for unit, headers, rows in grouped(c):
+            if shown >= 5:
+                console.print(f"      [dim]… {len(c.examples) - shown} more in the report[/]")
+                break
+            console.print(f"      {unit}")
+            for row in rows[:3]:
+                text = "; ".join(f"{h} {v}" for h, v in zip(headers, row, strict=True) if v != "—")
+                console.print(f"        [dim]{text}[/]", highlight=False)
+                shown += 1
         if c.outcome in ("error", "not_run"):
             console.print(f"      [dim]{c.message_en}[/]")
 

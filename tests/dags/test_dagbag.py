@@ -10,12 +10,15 @@ import jinja2
 import pytest
 
 from zonewh import orchestration as orch
+from zonewh.build import month_vars
 
 DAGS_FOLDER = Path(__file__).resolve().parents[2] / "dags"
 MONTHLY = "zone_monthly_publication"
 INTAKE = "zone_submission_intake"
-# tasks that never open the working warehouse (pure logic, or the published file only)
-NON_WRITERS = {"resolve_month", "choose_dbt", "bulletin", "find_open_months"}
+WRITERS = {"dbt_build", "dbt_test"}
+"""The tasks that write the working warehouse (with the cosmos group's): one pool slot.
+Intake writes its own raw store; the gate reads the build's snapshot; publishing writes
+published/ under its own lock."""
 
 
 def _load(monkeypatch: pytest.MonkeyPatch, manifest: Path):
@@ -77,12 +80,15 @@ def test_monthly_steps_in_order(bag_without_manifest):
     chain = [
         "resolve_month",
         "wait_for_submissions",
+        "begin",
         "ingest",
+        "check_order",
         "choose_dbt",
         "dbt_build",
         "gate",
         "publish",
         "bulletin",
+        "end",
     ]
     for upstream, downstream in itertools.pairwise(chain):
         assert downstream in dag.get_task(upstream).get_direct_relative_ids(upstream=False), (
@@ -92,17 +98,19 @@ def test_monthly_steps_in_order(bag_without_manifest):
     assert sensor.mode == "reschedule"
     assert dag.get_task("gate").trigger_rule == "none_failed_min_one_success"
     assert "dbt_cosmos" not in dag.task_group_dict  # no manifest: single dbt task only
+    # the run lease is given back whatever happens, without deciding the run's state
+    end = dag.get_task("end")
+    assert end.is_teardown and "begin" in {t.task_id for t in end.upstream_list}
 
 
-def test_every_writing_task_is_in_the_writer_pool(bag_without_manifest):
+def test_every_warehouse_writer_is_in_the_writer_pool(bag_without_manifest):
     for dag_id in (MONTHLY, INTAKE):
         dag = bag_without_manifest.dags[dag_id]
         for task in dag.tasks:
-            if task.task_id not in NON_WRITERS:
-                assert task.pool == orch.WRITER_POOL, f"{dag_id}.{task.task_id}"
+            in_pool = task.pool == orch.WRITER_POOL
+            assert in_pool == (task.task_id in WRITERS), f"{dag_id}.{task.task_id}"
     intake = bag_without_manifest.dags[INTAKE]
     assert intake.max_active_runs == 1 and intake.catchup is False
-    assert intake.get_task("ingest_open_months").pool == orch.WRITER_POOL
 
 
 def test_cosmos_group_rendered_from_the_manifest(bag_with_cosmos, manifest):
@@ -126,5 +134,6 @@ def test_cosmos_group_rendered_from_the_manifest(bag_with_cosmos, manifest):
 
     run = next(t for t in tasks if t.task_id.endswith("_run"))
     rendered = {k: jinja2.Template(v).render(ti=_Ti()) for k, v in run.vars.items()}
-    assert rendered == orch.dbt_vars("2014-12")
+    assert rendered == month_vars(["2014-12"])
     assert run.env["ZONEWH_WAREHOUSE"].endswith("warehouse/zone.duckdb")
+    assert run.env["ZONEWH_RAW_STORE"].endswith("warehouse/raw.duckdb")

@@ -41,7 +41,9 @@ def airflow_db() -> None:
         capture_output=True,
         env=os.environ.copy(),
     )
-    orch.ensure_pool()
+    from zonewh.orchestration.setup import ensure_pool
+
+    ensure_pool()
 
 
 @pytest.fixture
@@ -117,22 +119,34 @@ def test_monthly_dag_publishes_is_idempotent_and_blocks_a_bad_month(monthly_dag,
     states = _states(blocked)
     assert str(blocked.state) == "failed", states
     assert states["wait_for_submissions"] == "success"  # soft pass at the cut-off
-    assert states["gate"] == "failed"
-    assert states["publish"] == "upstream_failed"
+    assert states["gate"] == "success" and states["publish"] == "failed"
+    assert states["bulletin"] == "upstream_failed" and states["end"] == "success"
     assert _digest(home.published_dir) == before
     assert list((home.reports / EMPTY_MONTH / "gate").glob("*.json"))
     note = orch.read_notifications(home)[-1]
     assert note["event"] == "run_failed" and note["month"] == EMPTY_MONTH
-    assert "gate" in note["details"]["failed_tasks"]
+    assert "publish" in note["details"]["failed_tasks"]
+    # every attempt is in the log of record, the blocked one with its failing checks
+    from zonewh.publish import log as publication_log
+
+    attempts = publication_log.read(home)
+    assert [a["outcome"] for a in attempts] == ["published", "published", "blocked"]
+    assert "B1" in attempts[-1]["failing_checks"] and attempts[-1]["run_by"] == "airflow"
+    # the run lease went back each time: a command-line run may start
+    from zonewh.locks import current_holder
+
+    assert current_holder(home) is None
 
 
 def test_setup_creates_the_writer_pool(airflow_db):
     from airflow.models.pool import Pool
 
-    assert orch.main(["pool"]) == 0
+    from zonewh.orchestration.setup import main
+
+    assert main(["pool"]) == 0
     pool = Pool.get_pool(orch.WRITER_POOL)
     assert pool is not None and pool.slots == 1
-    assert orch.main(["bogus"]) == 2
+    assert main(["bogus"]) == 2
 
 
 def test_intake_dag_ingests_the_open_months_and_writes_receipts(airflow_db, home):

@@ -1,4 +1,5 @@
-"""The monthly run: what it expects, what it ingests, and bad months it must block.
+"""The monthly run (zonewh.steps): what it expects, what it ingests, bad months it must block,
+revisions, and months in order.
 
 The slow scenarios publish the demo's 2019-01, then break one file of 2019-02 (a missing
 submission, a broken year-to-date chain, a nominal growth rate that disagrees with its
@@ -16,9 +17,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from openpyxl import load_workbook
-from zonewh.pipeline import missing_mandatory, months_with_new_files, run_month
 
+from ingest.store import open_store
 from zonewh.config import paths
+from zonewh.publish import log as publication_log
+from zonewh.steps import EXIT_BLOCKED, EXIT_WAITING, missing_mandatory, run_month
 
 BASE, MONTH = "2019-01", "2019-02"
 
@@ -37,12 +40,17 @@ def test_missing_mandatory_lists_every_expected_pair_before_anything_arrives(hom
     assert ("drc", "key_project_plan") in missing_mandatory("2019-01", home)
 
 
-def test_months_with_new_files_are_found_from_landing(home):
+def test_the_run_ingests_every_month_with_new_files(home):
+    from zonewh.steps import ingest
+
     for month, name in [("2019-01", "econ_indicators.csv"), ("2019-03", "econ_indicators.csv")]:
         folder = home.landing / month / "drc"
         folder.mkdir(parents=True)
         (folder / name).write_text("指标代码\n", encoding="utf-8")
-    assert months_with_new_files(home) == ["2019-01", "2019-03"]
+    report = ingest("2019-02", home)
+    assert report.months == ["2019-01", "2019-02", "2019-03"]
+    assert report.processed == 2
+    assert ingest("2019-02", home).processed == 0
 
 
 # ------------------------------------------------------------------ slow scenarios
@@ -76,7 +84,7 @@ def published_base(tmp_path_factory, demo_landing) -> Path:
         p = paths().ensure()
         shutil.copytree(demo_landing / BASE, p.landing / BASE)
         result = run_month(BASE, p)
-        assert result.published, [(c.code, c.message) for c in result.gate.failures]
+        assert result.published, [(c.code, c.message_en) for c in result.gate.failures]
     finally:
         mp.undo()
     return root
@@ -134,9 +142,10 @@ def _number(value) -> float:
 
 def _assert_blocked(p, before, unit: str, form: str, code: str) -> None:
     result = run_month(MONTH, p)
-    assert not result.published
+    assert not result.published and result.exit_code == EXIT_BLOCKED
     assert _hashes(p.published_dir) == before
-    with duckdb.connect(str(p.warehouse), read_only=True) as con:
+    con = open_store(p, read_only=True)
+    with con:
         statuses = [
             r[0]
             for r in con.execute(
@@ -148,21 +157,19 @@ def _assert_blocked(p, before, unit: str, form: str, code: str) -> None:
     rejected = not statuses or all(s == "rejected" for s in statuses)
     expected = "B1" if rejected else code
     named = [c for c in result.gate.failures if c.code == expected]
-    assert named, [(c.code, c.name, c.message) for c in result.gate.failures]
+    assert named, [(c.code, c.message_en) for c in result.gate.failures]
+    assert result.gate.failing_codes.count(expected) == 1  # reported once
     if expected == "B1":
-        assert any(f"{unit}/{form}" in c.message for c in named), named
         assert any(
             (e.get("unit_code"), e.get("form_code")) == (unit, form)
             for c in named
             for e in c.examples
         )
-    # the blocked attempt is logged in the working warehouse, not in published/
-    with duckdb.connect(str(p.warehouse), read_only=True) as con:
-        logged = con.execute(
-            "select published from marts.publication_log where month = ?::date",
-            [f"{MONTH}-01"],
-        ).fetchall()
-    assert logged and all(row == (False,) for row in logged)
+    # the blocked attempt is in the log of record, not in published/
+    logged = [r for r in publication_log.read(p) if r["month"] == f"{MONTH}-01"]
+    assert logged and all(not r["published"] for r in logged)
+    assert expected in logged[-1]["failing_checks"].split(",")
+    assert not (p.home / "runs").exists() or not list((p.home / "runs").iterdir())
 
 
 @pytest.mark.slow
@@ -177,7 +184,9 @@ def test_a_missing_mandatory_submission_blocks(scenario, monkeypatch):
     monkeypatch.setenv("COLUMNS", "250")
     ran = CliRunner().invoke(app, ["run", "--month", MONTH])
     assert ran.exit_code == 1, ran.output
-    assert "B1" in ran.output and "drc/econ_indicators (missing)" in ran.output
+    assert "B1 必报报表齐全" in ran.output and "区发展改革局（drc）" in ran.output
+    assert "报表 主要经济指标完成情况（econ_indicators）" in ran.output
+    assert "b1_mandatory_submissions" not in ran.output  # dbt's own log stays in its file
     assert _hashes(scenario.published_dir) == before
     _assert_blocked(scenario, before, "drc", "econ_indicators", "B1")
 
@@ -233,9 +242,10 @@ def test_a_resubmission_of_a_published_month_is_carried_as_a_revision(scenario):
     with duckdb.connect(str(scenario.published), read_only=True) as con:
         [(before,)] = con.execute(sql).fetchall()
     result = run_month(MONTH, scenario)
-    assert result.published, [(c.code, c.message) for c in result.gate.failures]
+    assert result.published, [(c.code, c.message_en) for c in result.gate.failures]
     assert result.revised_months == [BASE]
-    assert ("W5", [{"month": BASE}]) in [(w.code, w.examples) for w in result.gate.warnings]
+    [w5] = [w for w in result.gate.warnings if w.code == "W5"]
+    assert w5.examples == [{"month": f"{BASE}-01", "revision": "carried"}]
     with duckdb.connect(str(scenario.published), read_only=True) as con:
         [(after,)] = con.execute(sql).fetchall()
         [(revised,)] = con.execute(
@@ -245,3 +255,80 @@ def test_a_resubmission_of_a_published_month_is_carried_as_a_revision(scenario):
     assert revised == BASE
     with duckdb.connect(str(scenario.vintages / f"{BASE}.duckdb"), read_only=True) as con:
         assert con.execute(sql).fetchall() == [(before,)]  # the vintage stays as published
+
+
+def _cluster_exceeds_total(path: Path) -> None:
+    """Lower the zone total of industry_output below the sum of its clusters (B6), a
+    mistake intake cannot see in one row."""
+    header = "1-本月累计"
+
+    def halve(row, col, values):
+        row[col].value = _number(values[header]) / 2
+
+    _edit(
+        path,
+        header,
+        lambda v: v.get("指标代码") == "industry_output" and not v.get("产业集群"),
+        halve,
+    )
+
+
+@pytest.mark.slow
+def test_a_revision_that_fails_its_own_gate_stays_pending_and_visible(scenario):
+    sql = "select value_ytd from marts.economic_indicators where month = '2019-01-01' and indicator_code = 'industry_output' and cluster = ''"
+    with duckdb.connect(str(scenario.published), read_only=True) as con:
+        [(before,)] = con.execute(sql).fetchall()
+    _cluster_exceeds_total(scenario.landing / BASE / "drc" / "econ_indicators.xlsx")
+    result = run_month(MONTH, scenario)
+    assert result.published, [(c.code, c.message_en) for c in result.gate.failures]
+    assert result.revised_months == []
+    assert result.gate.pending_revisions[0]["month"] == BASE
+    assert "B6" in result.gate.pending_revisions[0]["codes"]
+    [w5] = [w for w in result.gate.warnings if w.code == "W5"]
+    assert {"month": f"{BASE}-01", "revision": "pending", "failing": "B6"} in w5.examples
+    with duckdb.connect(str(scenario.published), read_only=True) as con:
+        assert con.execute(sql).fetchall() == [(before,)]  # published as it was
+    # still pending, still reported, on the next run
+    again = run_month(MONTH, scenario)
+    assert again.gate.pending_revisions and again.gate.pending_revisions[0]["month"] == BASE
+
+
+@pytest.mark.slow
+def test_a_month_waits_for_an_earlier_blocked_month_unless_the_office_skips_it(
+    published_base, demo_landing, tmp_path, monkeypatch
+):
+    from typer.testing import CliRunner
+
+    from zonewh.cli import app
+
+    root = tmp_path / "home"
+    shutil.copytree(published_base, root)
+    monkeypatch.setenv("ZONEWH_HOME", str(root))
+    p = paths()
+    for month in ("2019-02", "2019-03"):
+        shutil.copytree(demo_landing / month, p.landing / month)
+    (p.landing / "2019-02" / "drc" / "econ_indicators.xlsx").unlink()
+    assert run_month("2019-02", p).outcome == "blocked"
+    before = _hashes(p.published_dir)
+    waiting = run_month("2019-03", p)
+    assert waiting.outcome == "waiting" and waiting.exit_code == EXIT_WAITING
+    assert "publish 2019-02 first" in waiting.error.message_en
+    assert "2019-02" in waiting.error.message_zh
+    assert _hashes(p.published_dir) == before
+    monkeypatch.setenv("COLUMNS", "250")
+    ran = CliRunner().invoke(app, ["run", "--month", "2019-03"])
+    assert ran.exit_code == EXIT_WAITING and "2019-02" in ran.output
+    skipped = CliRunner().invoke(
+        app,
+        [
+            "skip",
+            "--month",
+            "2019-02",
+            "--reason",
+            "区统计局数据延期，经领导批准不单独发布",
+            "--by",
+            "督查室 王敏",
+        ],
+    )
+    assert skipped.exit_code == 0, skipped.output
+    assert run_month("2019-03", p).published

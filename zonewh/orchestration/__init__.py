@@ -16,7 +16,14 @@ parsed, so Airflow, cosmos, dbt and DuckDB are imported inside functions.
 from __future__ import annotations
 
 from .completeness import Completeness, completeness_poke, judge_completeness
-from .notify import Notification, notify, on_run_failure, on_run_success, read_notifications
+from .notify import (
+    Notification,
+    notify,
+    on_run_failure,
+    on_run_success,
+    read_notifications,
+    send_email,
+)
 from .runs import DBT_MODES, DEFAULT_DBT_MODE, begin_run, dbt_mode_for, end_run, run_setting
 from .schedule import (
     DEFAULT_CUTOFF_HOURS,
@@ -34,7 +41,7 @@ from .schedule import (
     open_months,
     parse_month,
 )
-from .setup import WRITER_POOL, cosmos_available, cosmos_configs, manifest_path
+from .setup import WRITER_POOL, build_manifest, cosmos_available, cosmos_configs, manifest_path
 
 __all__ = [
     "DBT_MODES",
@@ -49,6 +56,7 @@ __all__ = [
     "Notification",
     "add_months",
     "begin_run",
+    "build_manifest",
     "completeness_poke",
     "cosmos_available",
     "cosmos_configs",
@@ -69,4 +77,5 @@ __all__ = [
     "parse_month",
     "read_notifications",
     "run_setting",
+    "send_email",
 ]
