@@ -8,7 +8,7 @@ BIN        := $(VENV)/bin
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup system-deps demo test test-slow test-all lint bench airflow-setup clean
+.PHONY: setup system-deps demo test test-slow test-faults test-all lint bench airflow-setup clean
 
 setup: $(VENV)/.synced system-deps
 
@@ -36,7 +36,10 @@ test: setup
 test-slow: setup
 	$(BIN)/pytest -q -m slow
 
-test-all: test test-slow
+test-faults: setup
+	$(BIN)/pytest -q -m faults
+
+test-all: test test-slow test-faults
 
 lint: setup
 	$(BIN)/ruff check .

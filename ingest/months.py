@@ -42,6 +42,8 @@ def parse_month(month: str | date) -> date:
     if isinstance(month, date):
         first = date(month.year, month.month, 1)
     elif isinstance(month, str) and (match := MONTH_RE.fullmatch(month.strip())):
+        if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+            raise MonthError(month)  # before date(): year 0 is not even a date
         first = date(int(match.group(1)), int(match.group(2)), 1)
     else:
         raise MonthError(month)

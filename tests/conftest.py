@@ -1,13 +1,19 @@
-"""Shared fixtures: every test gets its own home folder, never the checkout's."""
+"""Shared fixtures: every test gets its own home folder, never the checkout's; no tool phones
+home from a test."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+from zonewh import telemetry
+
+telemetry.disable()
+# a test that forgets its `home` fixture still never writes into the checkout's .zonewh
+os.environ.setdefault("ZONEWH_HOME", tempfile.mkdtemp(prefix="zonewh-test-home-"))
 
 
 @pytest.fixture

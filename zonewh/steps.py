@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
+from . import failpoints
 from .config import Paths
 from .config import paths as default_paths
 
@@ -60,6 +61,12 @@ class BuildFailed(StepError):
     """dbt could not build the month (an error in a model or in the reference data)."""
 
 
+class WarehouseInUse(StepError):
+    """Another process holds the working warehouse open (a client left connected)."""
+
+    exit_code = EXIT_BUSY
+
+
 class OutOfOrder(StepError):
     """An earlier month of the year must be published (or skipped) first."""
 
@@ -80,7 +87,6 @@ def ingest(month: str, paths: Paths | None = None, progress: Any = None) -> Any:
 def ingest_months(months: list[str], paths: Paths | None = None) -> Any:
     """Validate and load the new files of each month (the intake DAG's job)."""
     from ingest.intake import IngestReport, ingest_month
-
     from ingest.reference import load_reference
 
     p = (paths or default_paths()).ensure()
@@ -201,6 +207,14 @@ def build(
                 tests_only = models_built and m == month
                 builds[m] = dbt_test([m], p) if tests_only else dbt_build([m], p)
                 problems = build_problems(builds[m])
+                failpoints.reached("build:month-built")
+                if problems and any("lock" in x.lower() for x in problems):
+                    raise WarehouseInUse(
+                        "the working warehouse is in use by another process: "
+                        + _holder_of(problems[0])
+                        + "; close that connection (or wait for it) and run again",
+                        "数据仓库文件正被其他程序占用，请关闭占用它的连接后重新运行。",
+                    )
                 if problems:
                     raise BuildFailed(
                         f"dbt could not build {m}: " + "; ".join(problems[:5]),
@@ -210,6 +224,16 @@ def build(
             release_dbt()
         snap = snapshot(p, attempt)
     return Built(month, attempt, builds, revised, snap, time.perf_counter() - started)
+
+
+def _holder_of(message: str) -> str:
+    """'held by <program> (PID n)' from DuckDB's lock message, else the message's first line."""
+    import re
+
+    found = re.search(r"Conflicting lock is held in (\S+) \(PID (\d+)\)", message)
+    if found:
+        return f"held by {Path(found.group(1)).name} (PID {found.group(2)})"
+    return message.splitlines()[0][:300]
 
 
 # ---------------------------------------------------------------- gate
@@ -380,11 +404,14 @@ def run_month(
         try:
             with _Stage(result, "ingest", progress, task):
                 result.ingest = ingest(month, p, progress)
+            failpoints.reached("run:ingested")
             check_order(month, p)
             with _Stage(result, "build", progress, task):
                 result.built = build(month, p)
+            failpoints.reached("run:built")
             with _Stage(result, "gate", progress, task):
                 result.gate = gate(month, result.built, p)
+            failpoints.reached("run:gated")
             with _Stage(result, "publish", progress, task):
                 result.publish = publish(month, result.gate, p)
         except OutOfOrder as exc:

@@ -107,3 +107,9 @@ def test_month_range() -> None:
     ]
     assert month_range(date(2019, 6, 30), date(2019, 6, 1)) == [date(2019, 6, 1)]
     assert month_range(date(2019, 6, 1), date(2019, 5, 31)) == []
+
+
+def test_a_year_no_calendar_has_is_a_month_error_too():
+    for bad in ("0000-01", "9999-12", "1989-12", "2100-01"):
+        with pytest.raises(MonthError, match="between 1990-01 and 2099-12"):
+            parse_month(bad)

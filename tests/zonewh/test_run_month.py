@@ -10,20 +10,18 @@ the month has a rejected submission and B1 must name that unit and form.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+from homes import BASE, MONTH, hashes
 from openpyxl import load_workbook
 
 from ingest.store import open_store
 from zonewh.config import paths
 from zonewh.publish import log as publication_log
 from zonewh.steps import EXIT_BLOCKED, EXIT_WAITING, missing_mandatory, run_month
-
-BASE, MONTH = "2019-01", "2019-02"
 
 
 def test_missing_mandatory_lists_every_expected_pair_before_anything_arrives(home):
@@ -54,40 +52,6 @@ def test_the_run_ingests_every_month_with_new_files(home):
 
 
 # ------------------------------------------------------------------ slow scenarios
-
-
-def _hashes(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-@pytest.fixture(scope="module")
-def demo_landing(tmp_path_factory) -> Path:
-    from zonewh.demo import write_demo
-
-    landing = tmp_path_factory.mktemp("demo") / "landing"
-    write_demo(landing)
-    return landing
-
-
-@pytest.fixture(scope="module")
-def published_base(tmp_path_factory, demo_landing) -> Path:
-    """A home with the demo's 2019-01 run and published."""
-    root = tmp_path_factory.mktemp("base") / "home"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("ZONEWH_HOME", str(root))
-    mp.delenv("ZONEWH_LANDING", raising=False)
-    try:
-        p = paths().ensure()
-        shutil.copytree(demo_landing / BASE, p.landing / BASE)
-        result = run_month(BASE, p)
-        assert result.published, [(c.code, c.message_en) for c in result.gate.failures]
-    finally:
-        mp.undo()
-    return root
 
 
 @pytest.fixture
@@ -143,7 +107,7 @@ def _number(value) -> float:
 def _assert_blocked(p, before, unit: str, form: str, code: str) -> None:
     result = run_month(MONTH, p)
     assert not result.published and result.exit_code == EXIT_BLOCKED
-    assert _hashes(p.published_dir) == before
+    assert hashes(p.published_dir) == before
     con = open_store(p, read_only=True)
     with con:
         statuses = [
@@ -178,7 +142,7 @@ def test_a_missing_mandatory_submission_blocks(scenario, monkeypatch):
 
     from zonewh.cli import app
 
-    before = _hashes(scenario.published_dir)
+    before = hashes(scenario.published_dir)
     (scenario.landing / MONTH / "drc" / "econ_indicators.xlsx").unlink()
     assert ("drc", "econ_indicators") in missing_mandatory(MONTH, scenario)
     monkeypatch.setenv("COLUMNS", "250")
@@ -187,13 +151,13 @@ def test_a_missing_mandatory_submission_blocks(scenario, monkeypatch):
     assert "B1 必报报表齐全" in ran.output and "区发展改革局（drc）" in ran.output
     assert "报表 主要经济指标完成情况（econ_indicators）" in ran.output
     assert "b1_mandatory_submissions" not in ran.output  # dbt's own log stays in its file
-    assert _hashes(scenario.published_dir) == before
+    assert hashes(scenario.published_dir) == before
     _assert_blocked(scenario, before, "drc", "econ_indicators", "B1")
 
 
 @pytest.mark.slow
 def test_a_broken_ytd_chain_blocks(scenario):
-    before = _hashes(scenario.published_dir)
+    before = hashes(scenario.published_dir)
     path = next((scenario.landing / MONTH).glob("*/project_progress.xlsx"))
     unit = path.parent.name
     header = "1-本月累计完成投资(万元)"
@@ -207,7 +171,7 @@ def test_a_broken_ytd_chain_blocks(scenario):
 
 @pytest.mark.slow
 def test_a_nominal_growth_rate_that_disagrees_blocks(scenario):
-    before = _hashes(scenario.published_dir)
+    before = hashes(scenario.published_dir)
     path = scenario.landing / MONTH / "drc" / "econ_indicators.xlsx"
     header = "同比增长(%)"
 
@@ -220,7 +184,7 @@ def test_a_nominal_growth_rate_that_disagrees_blocks(scenario):
 
 @pytest.mark.slow
 def test_an_unscored_criterion_blocks(scenario):
-    before = _hashes(scenario.published_dir)
+    before = hashes(scenario.published_dir)
     path = scenario.landing / MONTH / "agr" / "campaign_scores.xlsx"
     _delete_row(path, "得分", lambda v: v.get("考核项目") == "mlxc")
     _assert_blocked(scenario, before, "agr", "campaign_scores", "B7")
@@ -258,19 +222,24 @@ def test_a_resubmission_of_a_published_month_is_carried_as_a_revision(scenario):
 
 
 def _cluster_exceeds_total(path: Path) -> None:
-    """Lower the zone total of industry_output below the sum of its clusters (B6), a
-    mistake intake cannot see in one row."""
-    header = "1-本月累计"
-
-    def halve(row, col, values):
-        row[col].value = _number(values[header]) / 2
-
-    _edit(
-        path,
-        header,
-        lambda v: v.get("指标代码") == "industry_output" and not v.get("产业集群"),
-        halve,
-    )
+    """Halve the zone total of industry_output (this year and last, so its growth rate still
+    agrees) below the sum of its clusters (B6): a mistake intake cannot see in one row."""
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    rows = list(sheet.iter_rows())
+    for i, row in enumerate(rows):
+        names = [c.value for c in row]
+        if "1-本月累计" in names:
+            for data in rows[i + 1 :]:
+                values = {names[j]: c.value for j, c in enumerate(data) if j < len(names)}
+                if values.get("指标代码") == "industry_output" and not values.get("产业集群"):
+                    for header in ("1-本月累计", "上年同期累计", "本月"):
+                        cell = data[names.index(header)]
+                        if cell.value not in (None, ""):
+                            cell.value = _number(cell.value) / 2
+                    book.save(path)
+                    return
+    raise AssertionError(f"no zone total of industry_output in {path}")
 
 
 @pytest.mark.slow
@@ -309,12 +278,12 @@ def test_a_month_waits_for_an_earlier_blocked_month_unless_the_office_skips_it(
         shutil.copytree(demo_landing / month, p.landing / month)
     (p.landing / "2019-02" / "drc" / "econ_indicators.xlsx").unlink()
     assert run_month("2019-02", p).outcome == "blocked"
-    before = _hashes(p.published_dir)
+    before = hashes(p.published_dir)
     waiting = run_month("2019-03", p)
     assert waiting.outcome == "waiting" and waiting.exit_code == EXIT_WAITING
     assert "publish 2019-02 first" in waiting.error.message_en
     assert "2019-02" in waiting.error.message_zh
-    assert _hashes(p.published_dir) == before
+    assert hashes(p.published_dir) == before
     monkeypatch.setenv("COLUMNS", "250")
     ran = CliRunner().invoke(app, ["run", "--month", "2019-03"])
     assert ran.exit_code == EXIT_WAITING and "2019-02" in ran.output

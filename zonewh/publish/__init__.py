@@ -32,7 +32,7 @@ from typing import Any
 
 import duckdb
 
-from .. import __version__
+from .. import __version__, failpoints
 from ..config import CST, Paths
 from ..config import paths as default_paths
 from . import log
@@ -159,27 +159,29 @@ def previous_publication(p: Paths) -> Path | None:
 
 
 def clean_stale(p: Paths) -> list[str]:
-    """Before publishing: finish what a killed publication left. A private copy whose file
-    is live (same bytes as `published/zone.duckdb`) but was never logged is logged now; any
-    other leftover (candidates, temporaries, unlogged private copies) is removed and its
-    attempt logged as interrupted. Returns what was done."""
+    """Before publishing: finish or undo what a killed publication left.
+
+    The commit point of a publication is the rename of its file over `published/zone.duckdb`;
+    its private copy (`publications/<id>.duckdb`) is written just before. A private copy
+    that is not in the log is finished when its bytes are the live file's (the Parquet
+    link, the vintage and the log row are done now), else removed with its Parquet set and
+    logged as interrupted. Candidates and temporaries are removed. Returns what was done."""
     done: list[str] = []
     known = log.known_ids(p)
-    live = p.published if p.published.exists() else None
-    live_sha = _sha256(live) if live else None
+    live_sha = _sha256(p.published) if p.published.exists() else None
     for private in sorted(log.log_dir(p).glob("*.duckdb")):
         pid = private.stem
         if pid in known:
             continue
-        if live_sha is not None and _sha256(private) == live_sha:
-            row = _recover_row(private, pid)
-            if row is not None:
-                log.append(p, {**row, "note": "logged after an interrupted publication"})
-                done.append(f"logged publication {pid} (it was live but unlogged)")
-                continue
+        row = _recover_row(private, pid)
+        if live_sha is not None and row is not None and _sha256(private) == live_sha:
+            _finish(p, private, row)
+            done.append(f"finished publication {pid} (it was live but not logged)")
+            continue
         private.unlink(missing_ok=True)
-        log.append(p, _interrupted(pid))
-        done.append(f"removed the copy of interrupted publication {pid}")
+        shutil.rmtree(p.published_dir / f".parquet-{pid}", ignore_errors=True)
+        log.append(p, _interrupted(pid, row))
+        done.append(f"undid interrupted publication {pid} (it never went live)")
     for leftover in [
         *p.published_dir.glob(".zone.duckdb.candidate-*"),
         *p.published_dir.glob(".*.tmp-*"),
@@ -188,25 +190,44 @@ def clean_stale(p: Paths) -> list[str]:
     ]:
         pid = leftover.name.split("candidate-")[-1].split(".")[0]
         if "candidate-" in leftover.name and pid not in log.known_ids(p):
-            log.append(p, _interrupted(pid))
+            log.append(p, _interrupted(pid, None))
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink(missing_ok=True)
         done.append(f"removed {leftover.name}")
+    for parquet in p.published_dir.glob(".parquet-*"):
+        pid = parquet.name.removeprefix(".parquet-")
+        if pid not in log.known_ids(p) and not _private(p, pid).exists():
+            shutil.rmtree(parquet, ignore_errors=True)
     _prune_parquet(p)
     return done
 
 
-def _interrupted(publication_id: str) -> dict[str, Any]:
-    month = None
+def _finish(p: Paths, private: Path, row: dict[str, Any]) -> None:
+    """Complete a publication whose file went live: Parquet link, vintage, log row."""
+    pid = row["publication_id"]
+    month = str(row["month"])[:7]
+    parquet = p.published_dir / f".parquet-{pid}"
+    if not parquet.is_dir():
+        export_parquet(private, parquet)
+    swap_link(p.published_dir / "parquet", parquet.name, pid)
+    vintage = p.vintages / f"{month}.duckdb"
+    if not vintage.exists() or _sha256(vintage) != _sha256(private):
+        _keep_vintage(p, month, private, parquet, pid)
+    row = {**row, "published_at": row.get("published_at") or _now().isoformat(timespec="seconds")}
+    log.append(p, {**row, "note": "completed after an interrupted publication"})
+
+
+def _interrupted(publication_id: str, row: dict[str, Any] | None) -> dict[str, Any]:
+    row = row or {}
     return {
         "publication_id": publication_id,
-        "month": month,
-        "attempted_at": _now().isoformat(timespec="seconds"),
+        "month": row.get("month"),
+        "attempted_at": row.get("attempted_at") or _now().isoformat(timespec="seconds"),
         "published": False,
-        "blocking_failures": 0,
-        "warnings": 0,
+        "blocking_failures": row.get("blocking_failures") or 0,
+        "warnings": row.get("warnings") or 0,
         "revised_months": "",
         "software_version": __version__,
         "outcome": "interrupted",
@@ -218,25 +239,27 @@ def _interrupted(publication_id: str) -> dict[str, Any]:
 
 
 def _recover_row(private: Path, publication_id: str) -> dict[str, Any] | None:
-    import duckdb
-
-    con = duckdb.connect(str(private), read_only=True)
+    """This publication's own log row, read from its private copy (None if unreadable)."""
+    try:
+        con = duckdb.connect(str(private), read_only=True)
+    except duckdb.Error:
+        return None
     try:
         cur = con.execute(
             "select * from marts.publication_log where publication_id = ?", [publication_id]
         )
         names = [d[0] for d in cur.description]
-        row = cur.fetchone()
+        row = cur.fetchall()
+    except duckdb.Error:
+        return None
     finally:
         con.close()
-    return (
-        {
-            k: (v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in zip(names, row, strict=True)
-        }
-        if row
-        else None
-    )
+    if not row:
+        return None
+    return {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in zip(names, row[0], strict=True)
+    }
 
 
 def _prune_parquet(p: Paths) -> None:
@@ -290,6 +313,7 @@ def _publish(month: str, gate: Any, p: Paths, run_by: str) -> PublishResult:
     try:
         history = [r for r in log.read(p) if r.get("publication_id")]
         write_candidate(candidate, Path(snapshot), previous, [month, *revised], [*history, row])
+        failpoints.reached("publish:candidate")
         result.row_counts = audit(
             candidate, Path(snapshot), previous, [month, *revised], publication_id
         )
@@ -297,17 +321,22 @@ def _publish(month: str, gate: Any, p: Paths, run_by: str) -> PublishResult:
         make_read_only(candidate)
         private = _private(p, publication_id)
         atomic_copy(candidate, private, publication_id)
-        vintage = _keep_vintage(p, month, candidate, parquet, publication_id)
-        atomic_replace(candidate, p.published)
-        swap_link(p.published_dir / "parquet", parquet.name, publication_id)
+        failpoints.reached("publish:private")
+        atomic_replace(candidate, p.published)  # the commit point: readers see the month
     except (AuditFailed, OSError, RuntimeError, duckdb.Error) as exc:
         for leftover in (candidate, candidate.with_name(candidate.name + ".wal")):
             leftover.unlink(missing_ok=True)
         shutil.rmtree(parquet, ignore_errors=True)
         _private(p, publication_id).unlink(missing_ok=True)
         raise _failed(p, result, started, run_by, f"{type(exc).__name__}: {exc}") from exc
+    failpoints.reached("publish:renamed")
+    swap_link(p.published_dir / "parquet", parquet.name, publication_id)
+    failpoints.reached("publish:linked")
+    vintage = _keep_vintage(p, month, _private(p, publication_id), parquet, publication_id)
+    failpoints.reached("publish:vintage")
     row["published_at"] = _now().isoformat(timespec="seconds")
     log.append(p, row)
+    failpoints.reached("publish:logged")
     _prune_private(p, publication_id)
     result.published = True
     result.outcome = "published"
