@@ -14,7 +14,7 @@ setup: $(VENV)/.synced system-deps
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(PY) -m uv sync --frozen
+	$(PY) -m uv sync --frozen --compile-bytecode
 	touch $@
 
 # Headless Chromium (bulletin PDF and browser tests) and a CJK font (charts, PDF).

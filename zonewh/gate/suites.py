@@ -320,7 +320,9 @@ def month_frames(con: Any, month: str) -> tuple[dict[str, Any], list[str]]:
         if mart not in present:
             missing.append(mart)
             continue
-        df = con.execute(f"select * from marts.{mart} where month = ?::date", [f"{month}-01"]).df()
+        df = con.sql(
+            f"select * from marts.{mart} where month = ?::date", params=[f"{month}-01"]
+        ).df()
         for column in df.columns:  # DECIMAL money arrives as objects: judge numbers
             if (
                 df[column].dtype == object
