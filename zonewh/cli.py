@@ -233,7 +233,7 @@ def templates(
 ) -> None:
     """Write the Excel templates each unit must fill for a month."""
     with guarded():
-        from .templates import TemplateError, write_templates
+        from .form_templates import TemplateError, write_templates
 
         m, p = _month(month), _paths()
         target = out or p.home / "templates" / m

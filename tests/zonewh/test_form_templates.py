@@ -15,7 +15,7 @@ from ingest.forms import FORMS
 from ingest.intake import ingest_month
 from ingest.reference import load_reference
 from zonewh.config import Paths
-from zonewh.templates import (
+from zonewh.form_templates import (
     INSTRUCTIONS_SHEET,
     LIST_SHEET,
     Context,
