@@ -240,7 +240,7 @@ def templates(
         try:
             written = write_templates(m, unit, target, paths=p)
         except TemplateError as exc:
-            raise _fail(1, str(exc)) from None
+            raise _fail(1, exc.message_en, exc.message_zh) from None
         console.print(f"[green]wrote {len(written)} templates[/] under {target}")
 
 
