@@ -469,6 +469,7 @@ def test_previous_ytd_shows_the_last_accepted_month(home: Paths, tmp_path: Path)
     assert ws.cell(4, helper).protection.locked and not ws.cell(4, helper - 1).protection.locked
     text = _texts(wb, INSTRUCTIONS_SHEET)
     assert "上月累计" in text and "只读" in text
+    assert _submit_progress(home, tmp_path, "2019-03", "sjz", 50) == [100]  # note and all
 
     # a unit the plan does not name owes nothing: the message says so and what to do
     with pytest.raises(TemplateError) as exc:
