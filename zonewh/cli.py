@@ -233,14 +233,14 @@ def templates(
 ) -> None:
     """Write the Excel templates each unit must fill for a month."""
     with guarded():
-        from .templates import TemplateError, write_templates
+        from .form_templates import TemplateError, write_templates
 
         m, p = _month(month), _paths()
         target = out or p.home / "templates" / m
         try:
             written = write_templates(m, unit, target, paths=p)
         except TemplateError as exc:
-            raise _fail(1, str(exc)) from None
+            raise _fail(1, exc.message_en, exc.message_zh) from None
         console.print(f"[green]wrote {len(written)} templates[/] under {target}")
 
 
