@@ -17,10 +17,10 @@ def reached(name: str) -> None:
     spec = os.environ.get("ZONEWH_FAILPOINT")
     if not spec:
         return
-    point, _, action = spec.partition(":")
+    point, _, pause = spec.partition(":sleep=")
     if point != name:
         return
-    if action.startswith("sleep="):
-        time.sleep(float(action.split("=", 1)[1]))
+    if pause:
+        time.sleep(float(pause))
         return
     os.kill(os.getpid(), signal.SIGKILL)

@@ -126,3 +126,15 @@ def test_writers_queue_instead_of_failing(home, tmp_path):
 def test_an_error_inside_the_writer_lock_is_not_mistaken_for_busy(home):
     with pytest.raises(BlockingIOError, match="inside"), warehouse_writer(home):
         raise BlockingIOError("raised inside")
+
+
+def test_failpoints_name_a_place_and_may_pause(monkeypatch):
+    import time as clock
+
+    from zonewh import failpoints
+
+    monkeypatch.setenv("ZONEWH_FAILPOINT", "run:built:sleep=0.2")
+    started = clock.monotonic()
+    failpoints.reached("run:gated")  # another place: nothing
+    failpoints.reached("run:built")
+    assert clock.monotonic() - started >= 0.2
