@@ -8,13 +8,26 @@ BIN        := $(VENV)/bin
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup system-deps demo test test-slow test-faults test-all lint bench airflow-setup clean
+.PHONY: setup system-deps clients demo test test-slow test-faults test-all lint bench airflow-setup clean
 
-setup: $(VENV)/.synced system-deps
+setup: $(VENV)/.synced system-deps clients
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(PY) -m uv sync --frozen --compile-bytecode
+	touch $@
+
+# Older DuckDB clients, each in a side environment of its own (the published file must open in
+# DuckDB 1.0 and every later release; the DuckDB CLI 1.5 line is in the venv itself).
+CLIENTS := .clients
+clients: $(CLIENTS)/.ready
+
+$(CLIENTS)/.ready: tests/clients/duckdb-1.0.txt tests/clients/duckdb-1.1.txt $(VENV)/.synced
+	for v in 1.0 1.1; do \
+		$(PY) -m uv venv -q --python $(PY) $(CLIENTS)/duckdb-$$v && \
+		$(PY) -m uv pip install -q --require-hashes --python $(CLIENTS)/duckdb-$$v/bin/python \
+			-r tests/clients/duckdb-$$v.txt || exit 1; \
+	done
 	touch $@
 
 # Headless Chromium (bulletin PDF and browser tests) and a CJK font (charts, PDF).
@@ -58,4 +71,4 @@ airflow-setup: setup
 	$(BIN)/python -m zonewh.orchestration setup
 
 clean:
-	rm -rf .zonewh dbt_project/target dbt_project/logs
+	rm -rf .zonewh dbt_project/target dbt_project/logs $(CLIENTS)
