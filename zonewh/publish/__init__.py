@@ -182,15 +182,23 @@ def clean_stale(p: Paths) -> list[str]:
         shutil.rmtree(p.published_dir / f".parquet-{pid}", ignore_errors=True)
         log.append(p, _interrupted(pid, row))
         done.append(f"undid interrupted publication {pid} (it never went live)")
+    for leftover in sorted(_work(p).iterdir()):
+        pid = leftover.name.removeprefix("parquet-").split(".")[0]
+        if pid not in log.known_ids(p) and not _private(p, pid).exists():
+            log.append(p, _interrupted(pid, None))
+        shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+        done.append(f"removed the unfinished candidate {leftover.name}")
     for leftover in [
+        *p.published_dir.glob(".zone.duckdb.incoming-*"),
         *p.published_dir.glob(".zone.duckdb.candidate-*"),
         *p.published_dir.glob(".*.tmp-*"),
         *p.published_dir.glob(".*.link-*"),
         *p.vintages.glob(".*.tmp-*"),
     ]:
-        pid = leftover.name.split("candidate-")[-1].split(".")[0]
-        if "candidate-" in leftover.name and pid not in log.known_ids(p):
-            log.append(p, _interrupted(pid, None))
+        for marker in ("candidate-", "incoming-"):
+            pid = leftover.name.split(marker)[-1].split(".")[0]
+            if marker in leftover.name and pid not in log.known_ids(p):
+                log.append(p, _interrupted(pid, None))
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
         else:
@@ -208,9 +216,7 @@ def _finish(p: Paths, private: Path, row: dict[str, Any]) -> None:
     """Complete a publication whose file went live: Parquet link, vintage, log row."""
     pid = row["publication_id"]
     month = str(row["month"])[:7]
-    parquet = p.published_dir / f".parquet-{pid}"
-    if not parquet.is_dir():
-        export_parquet(private, parquet)
+    parquet = _place_parquet(p, _work(p) / f"parquet-{pid}", pid)
     swap_link(p.published_dir / "parquet", parquet.name, pid)
     vintage = p.vintages / f"{month}.duckdb"
     if not vintage.exists() or _sha256(vintage) != _sha256(private):
@@ -292,6 +298,13 @@ def publish(
         return _publish(month, gate, p, run_by)
 
 
+def _work(p: Paths) -> Path:
+    """Where a candidate is made: the home's private area, never `published/`."""
+    folder = log.log_dir(p) / "work"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def _publish(month: str, gate: Any, p: Paths, run_by: str) -> PublishResult:
     started = _now()
     publication_id = gate.attempt_id
@@ -307,8 +320,10 @@ def _publish(month: str, gate: Any, p: Paths, run_by: str) -> PublishResult:
     if snapshot is None or not Path(snapshot).exists():
         raise _failed(p, result, started, run_by, "the snapshot the gate judged is gone")
     previous = previous_publication(p)
-    candidate = p.published_dir / f".zone.duckdb.candidate-{publication_id}"
-    parquet = p.published_dir / f".parquet-{publication_id}"
+    candidate = _work(p) / f"{publication_id}.duckdb"
+    work_parquet = _work(p) / f"parquet-{publication_id}"
+    private = _private(p, publication_id)
+    incoming = p.published_dir / f".zone.duckdb.incoming-{publication_id}"
     row = _row(publication_id, month, started, gate, "published", run_by)
     try:
         history = [r for r in log.read(p) if r.get("publication_id")]
@@ -317,26 +332,33 @@ def _publish(month: str, gate: Any, p: Paths, run_by: str) -> PublishResult:
         result.row_counts = audit(
             candidate, Path(snapshot), previous, [month, *revised], publication_id
         )
-        export_parquet(candidate, parquet)
+        export_parquet(candidate, work_parquet)
         make_read_only(candidate)
-        private = _private(p, publication_id)
-        atomic_copy(candidate, private, publication_id)
+        atomic_replace(candidate, private)
         failpoints.reached("publish:private")
-        atomic_replace(candidate, p.published)  # the commit point: readers see the month
+        atomic_copy(private, incoming, publication_id, read_only=True)
+        os.replace(incoming, p.published)  # the commit point: readers see the month
+        fsync_dir(p.published_dir)
     except (AuditFailed, OSError, RuntimeError, duckdb.Error) as exc:
-        for leftover in (candidate, candidate.with_name(candidate.name + ".wal")):
+        for leftover in (
+            candidate,
+            candidate.with_name(candidate.name + ".wal"),
+            incoming,
+            private,
+        ):
             leftover.unlink(missing_ok=True)
-        shutil.rmtree(parquet, ignore_errors=True)
-        _private(p, publication_id).unlink(missing_ok=True)
+        shutil.rmtree(work_parquet, ignore_errors=True)
         raise _failed(p, result, started, run_by, f"{type(exc).__name__}: {exc}") from exc
     failpoints.reached("publish:renamed")
+    parquet = _place_parquet(p, work_parquet, publication_id)
     swap_link(p.published_dir / "parquet", parquet.name, publication_id)
     failpoints.reached("publish:linked")
-    vintage = _keep_vintage(p, month, _private(p, publication_id), parquet, publication_id)
+    vintage = _keep_vintage(p, month, private, parquet, publication_id)
     failpoints.reached("publish:vintage")
     row["published_at"] = _now().isoformat(timespec="seconds")
     log.append(p, row)
     failpoints.reached("publish:logged")
+    shutil.rmtree(work_parquet, ignore_errors=True)
     _prune_private(p, publication_id)
     result.published = True
     result.outcome = "published"
@@ -345,6 +367,24 @@ def _publish(month: str, gate: Any, p: Paths, run_by: str) -> PublishResult:
     result.parquet = p.published_dir / "parquet"
     result.seconds = (_now() - started).total_seconds()
     return result
+
+
+def _place_parquet(p: Paths, work_parquet: Path, publication_id: str) -> Path:
+    """The publication's Parquet set in `published/.parquet-<id>/` (copied whole to a
+    temporary name, then renamed), made from the private copy if the work set is gone."""
+    target = p.published_dir / f".parquet-{publication_id}"
+    if target.is_dir():
+        return target
+    if not work_parquet.is_dir():
+        export_parquet(_private(p, publication_id), work_parquet)
+    tmp = p.published_dir / f".parquet-{publication_id}.tmp-{publication_id}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(work_parquet, tmp)
+    for f in tmp.iterdir():
+        make_read_only(f)
+    os.replace(tmp, target)
+    fsync_dir(p.published_dir)
+    return target
 
 
 def _failed(
@@ -357,27 +397,31 @@ def _failed(
     return PublicationFailed(f"{result.month} passed its checks but was not published: {why}")
 
 
-def _keep_vintage(
-    p: Paths, month: str, candidate: Path, parquet: Path, publication_id: str
-) -> Path:
-    """`vintages/YYYY-MM.duckdb` (+ `.parquet/`): the month's latest; an earlier one is kept
-    beside it as `YYYY-MM.<its publication id>.duckdb`."""
+def _keep_vintage(p: Paths, month: str, source: Path, parquet: Path, publication_id: str) -> Path:
+    """`vintages/YYYY-MM.duckdb` (+ `YYYY-MM.parquet/`): the month's latest publication; an
+    earlier one is kept beside it as `YYYY-MM.<its publication id>.duckdb` (+ `.parquet/`).
+    Safe to repeat after an interruption."""
     p.vintages.mkdir(parents=True, exist_ok=True)
     vintage = p.vintages / f"{month}.duckdb"
     folder = p.vintages / f"{month}.parquet"
-    if vintage.exists():
-        earlier = _vintage_id(p, month) or datetime.fromtimestamp(
-            vintage.stat().st_mtime, CST
-        ).strftime("%Y%m%dT%H%M%S")
+    earlier = _vintage_id(p, month) or "earlier"
+    if vintage.exists() and _sha256(vintage) != _sha256(source):
         os.replace(vintage, p.vintages / f"{month}.{earlier}.duckdb")
-        if folder.exists():
-            os.replace(folder, p.vintages / f"{month}.{earlier}.parquet")
-    atomic_copy(candidate, vintage, publication_id, read_only=True)
-    tmp = p.vintages / f".{month}.parquet.tmp-{publication_id}"
-    shutil.copytree(parquet, tmp)
-    for f in tmp.iterdir():
-        make_read_only(f)
-    os.replace(tmp, folder)
+    if folder.exists() and not vintage.exists():
+        kept = p.vintages / f"{month}.{earlier}.parquet"
+        if kept.exists():
+            shutil.rmtree(folder)
+        else:
+            os.replace(folder, kept)
+    if not vintage.exists():
+        atomic_copy(source, vintage, publication_id, read_only=True)
+    if not folder.exists():
+        tmp = p.vintages / f".{month}.parquet.tmp-{publication_id}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(parquet, tmp)
+        for f in tmp.iterdir():
+            make_read_only(f)
+        os.replace(tmp, folder)
     fsync_dir(p.vintages)
     return vintage
 
