@@ -273,6 +273,12 @@ def release_dbt() -> None:
         DuckDBConnectionManager._ENV = None
     if env is not None:
         env.close()
+    # dbt's adapters and manifest hold multiprocessing locks (POSIX semaphores); drop them
+    # now, so a process that ends without running finalizers (an Airflow task) leaves none
+    # behind for the resource tracker to report as leaked
+    from dbt.adapters.factory import reset_adapters
+
+    reset_adapters()
     gc.collect()
 
 

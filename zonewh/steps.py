@@ -81,7 +81,21 @@ def ingest(month: str, paths: Paths | None = None, progress: Any = None) -> Any:
     files (resubmissions of earlier months are revisions); write their receipts."""
     from ingest.intake import ingest_new
 
-    return ingest_new(month, (paths or default_paths()).ensure(), progress)
+    report = ingest_new(month, (paths or default_paths()).ensure(), progress)
+    log.info("%s", describe_ingest(report))
+    return report
+
+
+def describe_ingest(report: Any) -> str:
+    """One line for logs: counts and the rejected files with their reason."""
+    s = report.summary()
+    line = (
+        f"ingest {', '.join(s['months']) or '-'}: {s['processed']} new file(s), "
+        f"{s['accepted']} accepted, {s['rejected']} rejected, {s['skipped']} already loaded"
+    )
+    for f in s["rejected_files"][:10]:
+        line += f"; rejected {f['file']}: {f['reason']}"
+    return line
 
 
 def ingest_months(months: list[str], paths: Paths | None = None) -> Any:
@@ -223,7 +237,9 @@ def build(
         finally:
             release_dbt()
         snap = snapshot(p, attempt)
-    return Built(month, attempt, builds, revised, snap, time.perf_counter() - started)
+    built = Built(month, attempt, builds, revised, snap, time.perf_counter() - started)
+    log.info("%s", built.summary())
+    return built
 
 
 def _holder_of(message: str) -> str:
@@ -255,7 +271,7 @@ def gate(month: str, built: Built, paths: Paths | None = None) -> Any:
             pending.append(
                 {"month": r, "codes": verdict.failing_codes, "report": verdict.attempt_id}
             )
-    return check(
+    verdict = check(
         month,
         p,
         build=built.builds[month],
@@ -264,6 +280,30 @@ def gate(month: str, built: Built, paths: Paths | None = None) -> Any:
         pending_revisions=pending,
         attempt_id=built.attempt_id,
     )
+    log.info("%s", describe_gate(verdict))
+    return verdict
+
+
+def describe_gate(verdict: Any) -> str:
+    """One line for logs: the verdict, failing checks with their rows, warnings, the report."""
+    from .gate.checks import spec
+
+    parts = [f"gate {verdict.month}: {'passed' if verdict.passed else 'BLOCKED'}"]
+    if verdict.failures:
+        parts.append(
+            "failing "
+            + ", ".join(
+                f"{c.code} {spec(c.code).title_en} ({c.failing_rows} row(s))"
+                for c in verdict.failures
+            )
+        )
+    if verdict.warnings:
+        parts.append("warnings " + ", ".join(c.code for c in verdict.warnings))
+    for pending in verdict.pending_revisions:
+        parts.append(f"revision of {pending['month']} pending ({', '.join(pending['codes'])})")
+    if verdict.report_html:
+        parts.append(f"report reports/{verdict.month}/gate/{verdict.report_html.name}")
+    return "; ".join(parts)
 
 
 # ---------------------------------------------------------------- publish, bulletin
@@ -276,7 +316,14 @@ def publish(month: str, verdict: Any, paths: Paths | None = None, run_by: str = 
 
     p = paths or default_paths()
     try:
-        return do_publish(month, verdict, p, run_by=run_by)
+        result = do_publish(month, verdict, p, run_by=run_by)
+        log.info(
+            "%s",
+            f"published {month} (publication {result.publication_id})"
+            if result.published
+            else f"{month} not published: blocked by {', '.join(verdict.failing_codes)}",
+        )
+        return result
     except PublicationFailed as exc:
         raise StepError(
             str(exc), f"{month}已通过检查，但发布时出错，发布目录未改变：{exc}"
@@ -302,7 +349,9 @@ def bulletin(month: str, paths: Paths | None = None) -> list[Path]:
     """The month's bulletin (HTML, Excel, PDF) from the published file."""
     from .bulletin import write_bulletin
 
-    return list(write_bulletin(month, paths or default_paths()))
+    written = list(write_bulletin(month, paths or default_paths()))
+    log.info("bulletin %s: %s", month, ", ".join(p.name for p in written))
+    return written
 
 
 def discard_snapshot(p: Paths, verdict: Any) -> None:

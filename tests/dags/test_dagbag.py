@@ -21,10 +21,11 @@ Intake writes its own raw store; the gate reads the build's snapshot; publishing
 published/ under its own lock."""
 
 
-def _load(monkeypatch: pytest.MonkeyPatch, manifest: Path):
+def _load(monkeypatch: pytest.MonkeyPatch, manifest: Path, cosmos: bool = False):
     from airflow.dag_processing.dagbag import DagBag
 
     monkeypatch.setenv("ZONEWH_DBT_MANIFEST", str(manifest))
+    monkeypatch.setenv("ZONEWH_DBT_COSMOS", "true" if cosmos else "false")
     started = time.perf_counter()
     bag = DagBag(dag_folder=str(DAGS_FOLDER))
     return bag, time.perf_counter() - started
@@ -51,7 +52,7 @@ def bag_without_manifest(monkeypatch, tmp_path, record_property):
 
 @pytest.fixture
 def bag_with_cosmos(monkeypatch, manifest, record_property):
-    bag, seconds = _load(monkeypatch, manifest)
+    bag, seconds = _load(monkeypatch, manifest, cosmos=True)
     record_property("dagbag_parse_seconds_cosmos", round(seconds, 3))
     return bag
 
@@ -137,3 +138,10 @@ def test_cosmos_group_rendered_from_the_manifest(bag_with_cosmos, manifest):
     assert rendered == month_vars(["2014-12"])
     assert run.env["ZONEWH_WAREHOUSE"].endswith("warehouse/zone.duckdb")
     assert run.env["ZONEWH_RAW_STORE"].endswith("warehouse/raw.duckdb")
+
+
+def test_without_cosmos_enabled_no_cosmos_task_clutters_a_run(monkeypatch, manifest):
+    bag, _ = _load(monkeypatch, manifest, cosmos=False)
+    dag = bag.dags[MONTHLY]
+    assert not [t for t in dag.tasks if t.task_id.startswith("dbt_cosmos")]
+    assert "dbt_test" not in dag.task_ids

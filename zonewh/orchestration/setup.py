@@ -109,9 +109,20 @@ def cosmos_configs(month_expr: str) -> dict[str, Any]:
     }
 
 
+def cosmos_enabled() -> bool:
+    """The deployment renders the cosmos task group (`ZONEWH_DBT_COSMOS=true`). Off by
+    default: a deployment that runs dbt as one task sees no skipped cosmos tasks."""
+    return os.environ.get("ZONEWH_DBT_COSMOS", "").strip().lower() in ("1", "true", "yes")
+
+
 def cosmos_available() -> bool:
-    """True when setup has produced the manifest the cosmos task group renders from."""
-    return manifest_path().is_file() and (DBT_PROJECT_DIR / "dbt_project.yml").is_file()
+    """True when the deployment enables cosmos and setup has produced the manifest the
+    cosmos task group renders from."""
+    return (
+        cosmos_enabled()
+        and manifest_path().is_file()
+        and (DBT_PROJECT_DIR / "dbt_project.yml").is_file()
+    )
 
 
 def setup(build_dbt_manifest: bool = True) -> list[str]:
