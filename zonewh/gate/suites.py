@@ -418,14 +418,77 @@ def _run_id(month: str, mart: str) -> Any:
     return RunIdentifier(run_name=f"{month} {mart}")
 
 
+VENDOR_DIR = EXPECTATIONS_DIR / "plugins" / "custom_data_docs" / "vendor"
+"""Local copies of the styles and scripts Data Docs pages load from CDNs (its README)."""
+
+CDN_FILES = {
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "css/bootstrap.min.css",
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "js/bootstrap.min.js",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "js/jquery.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": "js/popper.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "css/bootstrap-table.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "js/bootstrap-table.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.css": "css/bootstrap-table-filter-control.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.min.css": "css/bootstrap-table-filter-control.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/"
+    "bootstrap-table-filter-control.min.js": "js/bootstrap-table-filter-control.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/"
+    "bootstrap-datepicker.min.css": "css/bootstrap-datepicker.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/"
+    "bootstrap-datepicker.min.js": "js/bootstrap-datepicker.min.js",
+    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/"
+    "bootstrap-prefers-dark.css": "css/bootstrap-prefers-dark.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "css/fontawesome.min.css",
+}
+UNUSED_SCRIPTS = (
+    "https://cdn.jsdelivr.net/npm/vega@5",
+    "https://cdn.jsdelivr.net/npm/vega-lite@5",
+    "https://cdn.jsdelivr.net/npm/vega-embed@6",
+)
+
+
+def make_offline(site: Path) -> int:
+    """Point every page of a Data Docs site at the local copies of its assets (copied into
+    `static/vendor/`), so the pages work without network. Returns the pages rewritten."""
+    import re
+    import shutil
+
+    target = site / "static" / "vendor"
+    shutil.copytree(VENDOR_DIR, target, dirs_exist_ok=True)
+    pages = 0
+    for page in [*site.rglob("*.html"), *site.glob("static/styles/*.css")]:
+        text = page.read_text("utf-8")
+        up = os.path.relpath(target, page.parent)
+        for url in UNUSED_SCRIPTS:
+            text = re.sub(rf'<script src="{re.escape(url)}"></script>\s*', "", text)
+        for url, local in CDN_FILES.items():
+            text = text.replace(url, f"{up}/{local}")
+        text = re.sub(r'\s+integrity="sha\d+-[^"]+"\s+crossorigin="anonymous"', "", text)
+        # GE's logos come from its asset server, the page's one tagged with the context's id
+        images = os.path.relpath(site / "static" / "images", page.parent)
+        text = re.sub(
+            r"https://great-expectations-web-assets\.s3[\w.-]*\.amazonaws\.com/[\w.-]+\.png(\?[^\"')\s]*)?",
+            f"{images}/logo-long.png",
+            text,
+        )
+        page.write_text(text, "utf-8")
+        pages += 1
+    return pages
+
+
 def build_data_docs(p: Paths | None = None) -> Path:
-    """Build Great Expectations' Data Docs (every stored validation) once; return the index.
+    """Build Great Expectations' Data Docs (every stored validation, each named by its month
+    and mart), working offline; return the index.
 
     Checkpoints carry no Data Docs action: rebuilding the site after every validation
     grows with the number of stored results and would dominate a month's run."""
     context = get_context(state=state_dir(p))
     context.build_data_docs()
-    return state_dir(p) / "data_docs" / "local_site" / "index.html"
+    site = state_dir(p) / "data_docs" / "local_site"
+    make_offline(site)
+    return site / "index.html"
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m zonewh.gate.suites` rewrites them

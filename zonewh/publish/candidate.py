@@ -86,7 +86,12 @@ def write_candidate(
         con.execute("create schema cand.marts")
         con.execute("create schema cand.reference")
         for mart in contract.monthly_marts().values():
-            cols = ", ".join(f'"{c}"' for c in mart.column_names)
+            # each column cast to the contract's type: an older publication's DOUBLE money
+            # comes back DECIMAL like the new months'
+            cols = ", ".join(
+                f'cast("{c.name}" as {c.data_type}) as "{c.name}"' if c.data_type else f'"{c.name}"'
+                for c in mart.columns
+            )
             sql = f"select {cols} from snap.marts.{mart.name} where month in ({marks})"
             params: list[Any] = list(firsts)
             if mart.name in old:
@@ -194,7 +199,10 @@ def audit(
             ).fetchone()[0]
             if dupes:
                 problems.append(f"marts.{mart.name}: {dupes} duplicated keys ({keys})")
-            cols = ", ".join(f'"{c}"' for c in mart.column_names)
+            cols = ", ".join(
+                f'cast("{c.name}" as {c.data_type})' if c.data_type else f'"{c.name}"'
+                for c in mart.columns
+            )
             for side, where in (
                 ("snap", f"month in ({marks})"),
                 ("prev", f"month not in ({marks})"),
