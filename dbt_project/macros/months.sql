@@ -63,16 +63,33 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- An amount in `unit` (亿元 / 万元 / 元) in 万元, rounded to 6 decimals (0.01 元) so that
-    6.23 亿元 is 62300 万元, not 62300.00000000001; NULL for a unit that is not money. -#}
-{% macro money_factor_wan(unit) -%}
-    case trim({{ unit }})
-        when '亿元' then 10000.0
-        when '万元' then 1.0
-        when '元' then 0.0001
-    end
-{%- endmacro %}
-
-{% macro to_wan(amount, unit) -%}
-    round({{ amount }} * {{ money_factor_wan(unit) }}, 6)
+{#- Pre-hook of the marts, before `delete_months_in_range`: a column whose type in the
+    existing table differs from the contract's `data_type` (a mart built before money became
+    DECIMAL) is converted in place, so an incremental build never leaves a column of an
+    older type behind (`append_new_columns` only adds columns). A new table, a full refresh
+    and a column not there yet are left to the materialisation. -#}
+{% macro align_column_types() -%}
+    {%- set statements = [] -%}
+    {%- if execute and is_incremental() and not flags.FULL_REFRESH -%}
+        {%- set existing = {} -%}
+        {%- for column in adapter.get_columns_in_relation(this) -%}
+            {%- do existing.update({column.name | lower: column.data_type}) -%}
+        {%- endfor -%}
+        {%- for name, column in model.columns.items() -%}
+            {%- set declared = column.data_type -%}
+            {%- set found = existing.get(name | lower) -%}
+            {%- if declared and found
+                and (declared | lower | replace(' ', '')) != (found | lower | replace(' ', '')) -%}
+                {%- do statements.append(
+                    'alter table ' ~ this ~ ' alter column ' ~ adapter.quote(name)
+                    ~ ' set data type ' ~ declared
+                ) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if statements -%}
+        {{ statements | join(';\n') }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
 {%- endmacro %}

@@ -1,9 +1,11 @@
 """A small, realistic raw warehouse for dbt tests, written the way ingest writes it.
 
 Raw tables come from `ingest.forms.raw_table_ddl`; `raw.submissions` and `raw.problems`
-follow docs/DESIGN.md. The data: the 2014 plan and targets (January), then complete
-November and December 2014 returns from drc, ist, the responsible units (lce, sjz) and the
-campaign leads (agr for mlxc, ins for zdgz).
+follow docs/DESIGN.md; `raw.forms` (the form registry's codes and titles) and
+`raw.waivers` (the office's waiver records) follow the intake contract. The data: the 2014
+plan and targets (January), then November and December 2014 returns from drc, ist, the
+responsible units (lce, sjz) and the campaign leads (agr for mlxc, ins for zdgz); in
+December ist sends nothing and the office records a waiver for it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,17 @@ create table if not exists raw.problems (
 )
 """
 
+FORMS_DDL = """
+create table if not exists raw.forms (form_code VARCHAR, form_name VARCHAR)
+"""
+
+WAIVERS_DDL = """
+create table if not exists raw.waivers (
+    month DATE, unit_code VARCHAR, form_code VARCHAR, reason VARCHAR, approved_by VARCHAR,
+    recorded_by VARCHAR, recorded_at TIMESTAMPTZ, revoked BOOLEAN
+)
+"""
+
 TOWNS = ("sjz", "ngz", "ymz", "wcj", "lwj", "wyj")
 VILLAGES = ("sjz001", "sjz008", "sjz007", "sjz002", "ngz001", "ngz002", "ymz001", "lwj007")
 MLXC_CRITERIA = {"hjws": 40, "jcss": 20, "bjzd": 20, "crcm": 20}
@@ -52,6 +65,50 @@ def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(raw_table_ddl(form))
     con.execute(SUBMISSIONS_DDL)
     con.execute(PROBLEMS_DDL)
+    con.execute(FORMS_DDL)
+    con.execute(WAIVERS_DDL)
+
+
+def write_forms(con: duckdb.DuckDBPyConnection) -> None:
+    """raw.forms from the form registry (code, Chinese title), as intake fills it; a form
+    already there is left alone."""
+    con.execute(FORMS_DDL)
+    for form in FORMS.values():
+        con.execute(
+            "insert into raw.forms select ?, ? "
+            "where not exists (select 1 from raw.forms where form_code = ?)",
+            [form.code, form.title, form.code],
+        )
+
+
+def record_waiver(
+    con: duckdb.DuckDBPyConnection,
+    month: str,
+    unit: str,
+    form: str,
+    reason: str,
+    *,
+    revoked: bool = False,
+    day: int = 6,
+) -> None:
+    """The office records (or, `revoked`, withdraws) a waiver in raw.waivers on `day` of the
+    following month."""
+    con.execute(WAIVERS_DDL)
+    first = date.fromisoformat(month + "-01")
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    con.execute(
+        "insert into raw.waivers values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            first,
+            unit,
+            form,
+            reason,
+            "管委会主任",
+            "督查室",
+            datetime(following.year, following.month, day, 9, 0, tzinfo=CST),
+            revoked,
+        ],
+    )
 
 
 @dataclass
@@ -301,11 +358,35 @@ def issue_rows() -> list[dict[str, Any]]:
     ]
 
 
+def signing_rows(month: str) -> list[dict[str, Any]]:
+    """ist's signings of the month (money in 亿元)."""
+    return [
+        {
+            "signing_code": f"S{month[:4]}{month[5:]}01",
+            "project_name": "智能装备产业园",
+            "investor": "某装备集团",
+            "signed_on": date.fromisoformat(month + "-12"),
+            "agreed_investment": 12.0,
+            "industry": "装备制造",
+        },
+        {
+            "signing_code": f"S{month[:4]}{month[5:]}02",
+            "project_name": "冷链物流中心",
+            "investor": "某物流公司",
+            "signed_on": date.fromisoformat(month + "-15"),
+            "agreed_investment": 0.5,
+            "project_code": "P2014002",
+        },
+    ]
+
+
 def write_small_warehouse(paths: IntakePaths) -> Path:
     """Write the small data set into the raw store of `paths` (where dbt reads raw);
     returns the store's path."""
     con = open_store(paths.ensure())
     try:
+        create_raw_schema(con)
+        write_forms(con)
         w = RawWriter(con)
         w.add("2014-01", "drc", "key_project_plan", plan_rows())
         w.add("2014-01", "drc", "annual_targets", target_rows())
@@ -323,31 +404,13 @@ def write_small_warehouse(paths: IntakePaths) -> Path:
         dept_shares = {"lce": 0.9, "soc": 0.8, "hfp": 0.85}
         for month in ("2014-11", "2014-12"):
             w.add(month, "drc", "econ_indicators", econ_rows(month))
-            w.add(
-                month,
-                "ist",
-                "investment_signings",
-                [
-                    {
-                        "signing_code": f"S{month[:4]}{month[5:]}01",
-                        "project_name": "智能装备产业园",
-                        "investor": "某装备集团",
-                        "signed_on": date.fromisoformat(month + "-12"),
-                        "agreed_investment": 12.0,
-                        "industry": "装备制造",
-                    },
-                    {
-                        "signing_code": f"S{month[:4]}{month[5:]}02",
-                        "project_name": "冷链物流中心",
-                        "investor": "某物流公司",
-                        "signed_on": date.fromisoformat(month + "-15"),
-                        "agreed_investment": 0.5,
-                        "project_code": "P2014002",
-                    },
-                ]
-                if month == "2014-11"
-                else [],
-            )
+            if month == "2014-11":
+                w.add(month, "ist", "investment_signings", signing_rows(month))
+            else:
+                # nothing from ist in December: the office waives the return
+                record_waiver(
+                    con, month, "ist", "investment_signings", "本月无签约项目，经批准免报"
+                )
             for unit in ("lce", "sjz"):
                 rows = [
                     {

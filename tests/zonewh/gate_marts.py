@@ -35,10 +35,24 @@ DBT_TESTS = {
 }
 """One dbt test per check dbt runs (B2 has one per mart in the real project)."""
 
+FILES = [
+    ("drc", "区发展改革局", "econ_indicators", "主要经济指标完成情况"),
+    ("lce", "区国土建设环保局", "project_progress", "重点项目建设进展月报"),
+    ("agr", "区农办", "campaign_scores", "考核评分表"),
+]
+"""The month's files (unit, its name, form, the form's title): received on time."""
+
+
+def _sid(month: str, unit: str, form: str) -> str:
+    return f"{month}/{unit}/{form}/v1"
+
 
 def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
     d = f"{month}-01"
     ts = f"{d} 09:00:00+08"
+    econ = _sid(month, "drc", "econ_indicators")
+    progress = _sid(month, "lce", "project_progress")
+    plan = _sid(f"{month[:4]}-01", "drc", "key_project_plan")
     status = {
         "first_received_at": ts,
         "accepted_at": ts,
@@ -63,6 +77,8 @@ def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
                 "annual_target": 1500000.0,
                 "target_completion_pct": 8.0 * m,
                 "city_rank": 2,
+                "submission_id": econ,
+                "source_row": 2,
             },
             {
                 "month": d,
@@ -77,6 +93,8 @@ def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
                 "annual_target": 400000.0,
                 "target_completion_pct": 7.5 * m,
                 "city_rank": 1,
+                "submission_id": econ,
+                "source_row": 3,
             },
         ],
         "project_investment": [
@@ -99,6 +117,12 @@ def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
                 "status": "在建",
                 "open_issues": 1,
                 "overdue_issues": 0,
+                "responsible_unit_name": "区国土建设环保局",
+                "town_name": "文昌街道",
+                "submission_id": progress,
+                "source_row": 2,
+                "plan_submission_id": plan,
+                "plan_source_row": 2,
             },
             {
                 "month": d,
@@ -119,6 +143,12 @@ def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
                 "status": "在建",
                 "open_issues": 0,
                 "overdue_issues": 0,
+                "responsible_unit_name": "区社会事业局",
+                "town_name": "李万街道",
+                "submission_id": _sid(month, "soc", "project_progress"),
+                "source_row": 2,
+                "plan_submission_id": plan,
+                "plan_source_row": 3,
             },
         ],
         "project_issues": [
@@ -133,6 +163,10 @@ def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
                 "resolved_on": None,
                 "is_overdue": False,
                 "days_open": 30,
+                "owner_unit_name": "区国土建设环保局",
+                "description": "土地征收未完成",
+                "submission_id": _sid(month, "lce", "project_issues"),
+                "source_row": 2,
             },
         ],
         "investment_signings": [
@@ -145,6 +179,8 @@ def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
                 "agreed_investment_wan": 120000.0,
                 "size_band": ">=10亿",
                 "project_code": None,
+                "submission_id": _sid(month, "ist", "investment_signings"),
+                "source_row": 2,
             },
         ],
         "campaign_scores": [
@@ -159,6 +195,8 @@ def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
                 "rank": 1,
                 "previous_rank": None,
                 "problems_found": 0,
+                "submission_id": _sid(month, "agr", "campaign_scores"),
+                "source_row": None,
             },
             {
                 "month": d,
@@ -171,6 +209,8 @@ def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
                 "rank": 2,
                 "previous_rank": None,
                 "problems_found": 1,
+                "submission_id": _sid(month, "agr", "campaign_scores"),
+                "source_row": None,
             },
         ],
         "campaign_rewards": [
@@ -181,6 +221,7 @@ def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
                 "rule_code": "mlxc_town_monthly",
                 "amount_wan": 4.0,
                 "reason": "第一名奖励",
+                "unit_name": "苏家作乡",
             },
             {
                 "month": d,
@@ -189,12 +230,33 @@ def _rows(month: str, m: int) -> dict[str, list[dict[str, Any]]]:
                 "rule_code": "mlxc_town_monthly",
                 "amount_wan": 3.0,
                 "reason": "第二名奖励",
+                "unit_name": "宁郭镇",
             },
         ],
         "submission_status": [
-            {"month": d, "unit_code": "drc", "form_code": "econ_indicators", **status},
-            {"month": d, "unit_code": "lce", "form_code": "project_progress", **status},
-            {"month": d, "unit_code": "agr", "form_code": "campaign_scores", **status},
+            {"month": d, "unit_code": unit, "form_code": form, "unit_name": name, **status}
+            for unit, name, form, _ in FILES
+        ],
+        "submissions": [
+            {
+                "submission_id": _sid(month, unit, form),
+                "month": d,
+                "unit_code": unit,
+                "unit_name": name,
+                "form_code": form,
+                "form_name": title,
+                "file_path": f"{month}/{unit}/{form}.xlsx",
+                "version": 1,
+                "submitted_at": ts,
+                "status": "accepted",
+                "errors": 0,
+                "warnings": 0,
+                "rows_loaded": 2,
+                "file_name": f"{form}.xlsx",
+                "ingested_at": ts,
+                "is_current": True,
+            }
+            for unit, name, form, title in FILES
         ],
     }
 

@@ -2,11 +2,14 @@
 
 One module-scoped fixture runs `zonewh demo` (every demo month: ingest, dbt, gate, publish)
 into a fresh home; each test queries `published/zone.duckdb` read-only, as an analyst would.
+Money, percentages and points are DECIMAL there: they read back as `Decimal`, compared
+with the figures as written.
 """
 
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -18,9 +21,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory) -> Path:
-    from zonewh.pipeline import run_demo
-
     from zonewh.config import paths
+    from zonewh.demo.run import run_demo
 
     mp = pytest.MonkeyPatch()
     mp.setenv("ZONEWH_HOME", str(tmp_path_factory.mktemp("demo") / "home"))
@@ -70,7 +72,7 @@ def test_2014_11_key_projects(published):
         "房地产": 2,
     }
     total = sum(r[2] for r in rows)
-    assert round(total / 10_000, 2) == 245.79
+    assert round(total / 10_000, 2) == Decimal("245.79")
     assert round(sum(r[3] for r in rows) / sum(r[4] for r in rows) * 100) == 85
 
 
@@ -100,11 +102,11 @@ def test_2014_12_cluster_output_and_enterprises(published):
             "where month = '2014-12-01' and indicator_code = 'industry_output'",
         )
     }
-    assert output["equipment"] == (1_800_000, 18.5)
-    assert output["materials"] == (300_000, 44.0)
+    assert output["equipment"] == (1_800_000, Decimal("18.5"))
+    assert output["materials"] == (300_000, Decimal("44.0"))
     assert output["electronics"][0] == 10_000
-    assert output["food"] == (700_000, 16.7)
-    assert output[""] == (2_810_000, 20.9)
+    assert output["food"] == (700_000, Decimal("16.7"))
+    assert output[""] == (2_810_000, Decimal("20.9"))
     new = dict(
         q(
             published,
@@ -152,13 +154,13 @@ def test_2019_06_indicators(published):
         )
     }
     assert round(rows["gdp"][0]) == 740_000
-    assert rows["gdp"][1:] == (8.7, 2)
-    assert rows["va_tertiary"][1:] == (10.5, 1)
-    assert rows["va_industry"][1:] == (9.2, 1)
-    assert rows["fai"][1:] == (19.5, 1)
-    assert rows["retail"][1] == 11.0
+    assert rows["gdp"][1:] == (Decimal("8.7"), 2)
+    assert rows["va_tertiary"][1:] == (Decimal("10.5"), 1)
+    assert rows["va_industry"][1:] == (Decimal("9.2"), 1)
+    assert rows["fai"][1:] == (Decimal("19.5"), 1)
+    assert rows["retail"][1] == Decimal("11.0")
     assert round(rows["budget_revenue"][0]) == 62_300
-    assert rows["budget_revenue"][1] == 8.0
+    assert rows["budget_revenue"][1] == Decimal("8.0")
 
 
 def test_2019_06_key_projects(published):
@@ -170,7 +172,7 @@ def test_2019_06_key_projects(published):
     assert n == 119
     assert round(total / 10_000) == 417
     assert round(ytd) == 652_000
-    assert round(ytd / plan * 100, 1) == 50.4
+    assert round(ytd / plan * 100, 1) == Decimal("50.4")
     [(key_ytd, key_plan, time_progress)] = q(
         published,
         "select sum(invested_ytd_wan), sum(annual_plan_wan), max(time_progress_pct) "

@@ -31,6 +31,8 @@ totals as (
         sum(cast(score as decimal(9, 2))) as total_score,
         cast(sum(problems_found) as integer) as problems_found,
         count(distinct criterion_code) as criteria_scored,
+        -- the campaign's scores of a month come from its lead office's current return
+        min(submission_id) as submission_id,
     from resolved
     group by month, campaign_code, unit_code
 
@@ -110,6 +112,7 @@ final as (
         ranked.criteria_scored,
         ranked.criteria_count,
         assessed_months.previous_month,
+        ranked.submission_id,
     from ranked
     inner join assessed_months
         on ranked.campaign_code = assessed_months.campaign_code

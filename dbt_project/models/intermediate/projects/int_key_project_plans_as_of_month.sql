@@ -40,6 +40,7 @@ final as (
         plan_rows.planned_start_on,
         plan_month_for_month.plan_month,
         plan_rows.submission_id,
+        plan_rows.source_row,
     from plan_month_for_month
     inner join plan_rows
         on plan_month_for_month.plan_month = plan_rows.month

@@ -23,11 +23,15 @@ final as (
         indicators.unit,
         indicators.value_month,
         indicators.value_ytd,
-        indicators.yoy_growth_pct,
+        {{ to_pct('indicators.yoy_growth_pct') }} as yoy_growth_pct,
         indicators.growth_basis,
         targets.annual_target,
-        indicators.value_ytd / nullif(targets.annual_target, 0) * 100 as target_completion_pct,
+        {{ to_pct('indicators.value_ytd / nullif(targets.annual_target, 0) * 100') }}
+            as target_completion_pct,
         indicators.city_rank,
+        ---------- lineage
+        indicators.submission_id,
+        indicators.source_row,
     from indicators
     left join targets
         on indicators.month = targets.month

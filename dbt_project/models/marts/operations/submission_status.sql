@@ -2,8 +2,9 @@
     One row per month, unit and form the calendar expects, and one per unexpected
     (month, unit, known form) that was submitted. Status, in order: on_time / late (an
     accepted version exists; judged on the first accepted version's submission time
-    against the end of the due day in China Standard Time), waived (a waiver with a reason),
-    rejected (only rejected versions), missing. errors/warnings: of the current version,
+    against the end of the due day in China Standard Time), waived (a waiver in force:
+    int_waivers_in_force, from waivers.csv and the office's raw.waivers), rejected (only
+    rejected versions), missing. errors/warnings: of the current version,
     else of the latest version.
 -#}
 with
@@ -29,8 +30,13 @@ calendar as (
 
 waivers as (
 
-    select * from {{ ref('waivers') }}
-    where nullif(trim(reason), '') is not null
+    select * from {{ ref('int_waivers_in_force') }}
+
+),
+
+unit_names as (
+
+    select * from {{ ref('int_unit_names') }}
 
 ),
 
@@ -118,6 +124,7 @@ final as (
         end as status,
         coalesce(received.errors, 0) as errors,
         coalesce(received.warnings, 0) as warnings,
+        names.unit_name,
     from grid
     left join received
         on grid.month = received.month
@@ -127,6 +134,9 @@ final as (
         on grid.month = waivers.month
         and grid.unit_code = waivers.unit_code
         and grid.form_code = waivers.form_code
+    left join unit_names as names
+        on grid.unit_code = names.unit_code
+        and grid.month between names.valid_from and names.valid_to
 
 )
 

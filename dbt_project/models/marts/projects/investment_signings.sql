@@ -21,6 +21,9 @@ final as (
             else '<1亿'
         end as size_band,
         project_code,
+        ---------- lineage
+        submission_id,
+        source_row,
     from signings
     where {{ in_month_range('month') }}
 

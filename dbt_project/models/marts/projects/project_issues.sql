@@ -7,20 +7,34 @@ ledger as (
 
 ),
 
+unit_names as (
+
+    select * from {{ ref('int_unit_names') }}
+
+),
+
 final as (
 
     select
-        month,
-        issue_code,
-        project_code,
-        owner_unit,
-        raised_on,
-        due_on,
-        status,
-        resolved_on,
-        is_overdue,
-        days_open,
+        ledger.month,
+        ledger.issue_code,
+        ledger.project_code,
+        ledger.owner_unit,
+        ledger.raised_on,
+        ledger.due_on,
+        ledger.status,
+        ledger.resolved_on,
+        ledger.is_overdue,
+        ledger.days_open,
+        owner_names.unit_name as owner_unit_name,
+        ledger.description,
+        ---------- lineage
+        ledger.submission_id,
+        ledger.source_row,
     from ledger
+    left join unit_names as owner_names
+        on ledger.owner_unit = owner_names.unit_code
+        and ledger.month between owner_names.valid_from and owner_names.valid_to
 
 )
 

@@ -18,10 +18,12 @@ renamed as (
         trim(indicator_code) as indicator_code,
         nullif(trim(cluster), '') as cluster_reported,
 
-        ---------- numerics (money converted to 万元; other units as reported)
+        ---------- numerics (money in 万元, rounded once to 1 元; other units as reported)
         trim(unit) as unit_reported,
         {{ money_factor_wan('unit') }} is not null as is_money,
-        coalesce({{ to_wan('target_value', 'unit') }}, target_value) as target_value,
+        cast(
+            coalesce({{ to_wan('target_value', 'unit') }}, target_value) as double
+        ) as target_value,
         target_growth_pct
 
     from source

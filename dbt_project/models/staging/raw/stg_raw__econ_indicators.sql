@@ -24,11 +24,13 @@ renamed as (
         trim(unit) as unit_reported,
         note,
 
-        ---------- numerics (money converted to 万元; other units as reported)
+        ---------- numerics (money in 万元, rounded once to 1 元; other units as reported)
         {{ money_factor_wan('unit') }} is not null as is_money,
-        coalesce({{ to_wan('value_month', 'unit') }}, value_month) as value_month,
-        coalesce({{ to_wan('value_ytd', 'unit') }}, value_ytd) as value_ytd,
-        coalesce({{ to_wan('value_ytd_prior', 'unit') }}, value_ytd_prior) as value_ytd_prior,
+        cast(coalesce({{ to_wan('value_month', 'unit') }}, value_month) as double) as value_month,
+        cast(coalesce({{ to_wan('value_ytd', 'unit') }}, value_ytd) as double) as value_ytd,
+        cast(
+            coalesce({{ to_wan('value_ytd_prior', 'unit') }}, value_ytd_prior) as double
+        ) as value_ytd_prior,
         yoy_growth_pct,
         cast(city_rank as integer) as city_rank
 

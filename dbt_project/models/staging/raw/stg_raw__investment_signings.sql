@@ -23,7 +23,7 @@ renamed as (
         investor,
         industry,
 
-        ---------- numerics (the form is in 亿元)
+        ---------- numerics (the form is in 亿元; 万元 as DECIMAL to 1 元)
         {{ to_wan('agreed_investment', "'亿元'") }} as agreed_investment_wan,
 
         ---------- dates

@@ -24,7 +24,7 @@ renamed as (
         level,
         category,
 
-        ---------- numerics (the form is in 亿元)
+        ---------- numerics (the form is in 亿元; 万元 as DECIMAL to 1 元)
         {{ to_wan('total_investment', "'亿元'") }} as total_investment_wan,
         {{ to_wan('annual_plan', "'亿元'") }} as annual_plan_wan,
 

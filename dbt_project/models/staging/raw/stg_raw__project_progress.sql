@@ -24,9 +24,9 @@ renamed as (
         progress_note,
         issues_note,
 
-        ---------- numerics (the form is in 万元)
-        invested_month as invested_month_wan,
-        invested_ytd as invested_ytd_wan,
+        ---------- numerics (the form is in 万元; DECIMAL to 1 元)
+        {{ to_wan('invested_month', "'万元'") }} as invested_month_wan,
+        {{ to_wan('invested_ytd', "'万元'") }} as invested_ytd_wan,
 
         ---------- dates
         actual_start as actual_start_on
