@@ -43,6 +43,26 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[s
     return [r[0] for r in rows]
 
 
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_catalog = ? and table_schema = 'marts' and table_name = ?",
+            [catalog, table],
+        ).fetchall()
+    }
+
+
+def _typed(mart: contract.Mart, present: set[str]) -> str:
+    """The contract's columns in order, each cast to its type; NULL where absent."""
+    parts = []
+    for c in mart.columns:
+        source = f'"{c.name}"' if c.name in present else "null"
+        parts.append(f'cast({source} as {c.data_type or "varchar"}) as "{c.name}"')
+    return ", ".join(parts)
+
+
 def _firsts(months: list[str]) -> list[str]:
     return [f"{m}-01" for m in months]
 
@@ -86,22 +106,22 @@ def write_candidate(
         con.execute("create schema cand.marts")
         con.execute("create schema cand.reference")
         for mart in contract.monthly_marts().values():
-            # each column cast to the contract's type: an older publication's DOUBLE money
-            # comes back DECIMAL like the new months'
-            cols = ", ".join(
-                f'cast("{c.name}" as {c.data_type}) as "{c.name}"' if c.data_type else f'"{c.name}"'
-                for c in mart.columns
+            # every column cast to the contract's type (an older publication's DOUBLE money
+            # comes back DECIMAL); a column the older publication lacks (the contract grew)
+            # is NULL for its months
+            sql = (
+                f"select {_typed(mart, _columns(con, 'snap', mart.name))} "
+                f"from snap.marts.{mart.name} where month in ({marks})"
             )
-            sql = f"select {cols} from snap.marts.{mart.name} where month in ({marks})"
             params: list[Any] = list(firsts)
             if mart.name in old:
                 sql += (
-                    f" union all by name select {cols} from prev.marts.{mart.name} "
-                    f"where month not in ({marks})"
+                    f" union all select {_typed(mart, _columns(con, 'prev', mart.name))} "
+                    f"from prev.marts.{mart.name} where month not in ({marks})"
                 )
                 params += firsts
             con.execute(
-                f"create table cand.marts.{mart.name} as select {cols} from ({sql}) "
+                f"create table cand.marts.{mart.name} as {sql} "
                 f"order by {', '.join(mart.keys) or 'all'}",
                 params,
             )
@@ -199,21 +219,19 @@ def audit(
             ).fetchone()[0]
             if dupes:
                 problems.append(f"marts.{mart.name}: {dupes} duplicated keys ({keys})")
-            cols = ", ".join(
-                f'cast("{c.name}" as {c.data_type})' if c.data_type else f'"{c.name}"'
-                for c in mart.columns
-            )
+            mine = _typed(mart, set(have))
             for side, where in (
                 ("snap", f"month in ({marks})"),
                 ("prev", f"month not in ({marks})"),
             ):
                 if side == "prev" and mart.name not in prev_tables:
                     continue
+                theirs = _typed(mart, _columns(con, side, mart.name))
                 diff = con.execute(
-                    f"select count(*) from ((select {cols} from marts.{mart.name} where {where} "
-                    f"except all select {cols} from {side}.marts.{mart.name} where {where}) "
-                    f"union all (select {cols} from {side}.marts.{mart.name} where {where} "
-                    f"except all select {cols} from marts.{mart.name} where {where}))",
+                    f"select count(*) from ((select {mine} from marts.{mart.name} where {where} "
+                    f"except all select {theirs} from {side}.marts.{mart.name} where {where}) "
+                    f"union all (select {theirs} from {side}.marts.{mart.name} where {where} "
+                    f"except all select {mine} from marts.{mart.name} where {where}))",
                     firsts * 4,
                 ).fetchone()[0]
                 if diff:

@@ -374,3 +374,26 @@ def test_a_reader_never_sees_an_error_or_a_half_built_month(warehouse, tmp_path)
     assert seen["incomplete"] == []
     assert seen["reads"] > 5
     assert seen["seen"] == MONTHS
+
+
+def test_an_older_publication_is_carried_into_a_grown_contract(warehouse):
+    """Upgrading: the previous publication lacks a column the contract has since gained and
+    keeps money as DOUBLE; the next publication carries its months with the column NULL and
+    the money in the contract's type, and the audit accepts it."""
+    first = publish("2019-05", verdict(warehouse, "2019-05"), warehouse)
+    private = publication_log.log_dir(warehouse) / f"{first.publication_id}.duckdb"
+    os.chmod(private, 0o644)
+    execute(private, "alter table marts.project_issues drop column description")
+    execute(private, "alter table marts.campaign_rewards alter amount_wan type double")
+    assert publish("2019-06", verdict(warehouse, "2019-06"), warehouse).published
+    rows = _query(
+        warehouse.published,
+        "select strftime(month, '%Y-%m'), description from marts.project_issues order by 1",
+    )
+    assert rows[0] == ("2019-05", None)
+    [(kind,)] = _query(
+        warehouse.published,
+        "select data_type from information_schema.columns where table_name = 'campaign_rewards' "
+        "and column_name = 'amount_wan'",
+    )
+    assert kind.startswith("DECIMAL")
