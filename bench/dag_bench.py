@@ -41,6 +41,7 @@ def _env(base: Path, mode: str | None = None) -> dict[str, str]:
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{base / 'airflow' / 'airflow.db'}",
             "GX_ANALYTICS_ENABLED": "false",
             "DO_NOT_TRACK": "1",
+            "ZONEWH_DBT_COSMOS": "true" if mode == "cosmos" else "false",
         }
     )
     env.pop("ZONEWH_LANDING", None)
@@ -120,8 +121,9 @@ def child_dag_test(month: str) -> None:
     from airflow.dag_processing.dagbag import DagBag
 
     from zonewh import orchestration as orch
+    from zonewh.orchestration.setup import ensure_pool
 
-    orch.ensure_pool()
+    ensure_pool()
     bag = DagBag(dag_folder=str(REPO / "dags"))
     dag = bag.dags["zone_monthly_publication"]
     mode = os.environ["ZONEWH_BENCH_MODE"]

@@ -1,7 +1,7 @@
 """Monthly-run benchmark: `run_month` stage by stage, and its cost against history length.
 
-The measured month is the demo's 2019-06 in both cases, run by `zonewh.pipeline.run_month`
-after its files are dropped into landing, timed stage by stage (ingest, dbt, gate, publish,
+The measured month is the demo's 2019-06 in both cases, run by `zonewh.steps.run_month`
+after its files are dropped into landing, timed stage by stage (ingest, build, gate, publish,
 bulletin). Only the history the warehouse already holds differs:
 
 - one year: the demo's 2019-01..05, ingested from the demo files;
@@ -99,10 +99,14 @@ def _shifted_years(p: Any, years: int) -> list[str]:
 def prepare(home: Path, base: Path, years: int) -> tuple[str, Path]:
     """A copy of the base home with `years` synthetic years added before 2019, every
     history month built and published; returns the measured month and its staged files."""
-    from zonewh.config import paths
+    from datetime import datetime
+
+    from zonewh.build import load_seeds, month_vars, run_dbt, snapshot
+    from zonewh.config import CST, paths
     from zonewh.gate import GateResult, new_attempt_id
+    from zonewh.gate.checks import CHECKS
+    from zonewh.gate.outcome import CheckOutcome
     from zonewh.publish import publish
-    from zonewh.build import load_seeds, month_vars, run_dbt
 
     shutil.copytree(base, home)
     os.environ["ZONEWH_HOME"] = str(home)
@@ -116,23 +120,29 @@ def prepare(home: Path, base: Path, years: int) -> tuple[str, Path]:
         ["run", "--quiet", "--select", "path:models"], p, month_vars(history)
     )
     failing = [n.name for n in nodes if n.status == "error"]
-    # history is published without gating it: only its size matters here
-    passed = GateResult(history[-1], new_attempt_id(), "", True, [], [])
-    done = publish(history[-1], p, gate_result=passed, revised=history[:-1])
+    # history is published without judging it: only its size matters here
+    attempt = new_attempt_id()
+    passed = GateResult(
+        month=history[-1],
+        attempt_id=attempt,
+        checked_at=datetime.now(CST).isoformat(timespec="seconds"),
+        checks=[CheckOutcome(c.code, "passed") for c in CHECKS],
+        revised_months=history[:-1],
+        snapshot=snapshot(p, attempt),
+    )
+    done = publish(history[-1], passed, p)
     print(
         f"  built and published {len(history)} history months in "
         f"{time.perf_counter() - started:.0f} s "
         f"(dbt run: {'ok' if ok else f'{failing} {error}'}; published: {done.published})"
     )
-    for check in done.gate.failures:
-        print(f"    {check.code} {check.name}: {check.message[:300]}")
     return MEASURED, home / "staged"
 
 
 def measure(home: Path, measured: str, staged: Path) -> dict[str, float]:
     """Drop the month's files into landing and time `run_month` stage by stage."""
     from zonewh.config import paths
-    from zonewh.pipeline import run_month
+    from zonewh.steps import run_month
 
     os.environ["ZONEWH_HOME"] = str(home)
     p = paths()
@@ -143,11 +153,15 @@ def measure(home: Path, measured: str, staged: Path) -> dict[str, float]:
     timings["total"] = time.perf_counter() - started
     timings["published"] = float(result.published)
     timings["failures"] = float(len(result.gate.failures)) if result.gate else -1.0
+    if not result.published:
+        print(
+            f"  not published: {result.outcome} {result.error.message_en if result.error else ''}"
+        )
     return timings
 
 
 def _print(label: str, timings: dict[str, float]) -> None:
-    stages = ("ingest", "dbt", "gate", "publish", "bulletin", "total")
+    stages = ("ingest", "build", "gate", "publish", "bulletin", "total")
     figures = "  ".join(f"{s} {timings.get(s, 0.0):6.1f}s" for s in stages)
     print(f"{label:<10} {figures}  published={bool(timings['published'])}")
 
@@ -159,10 +173,10 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary homes")
     args = parser.parse_args()
 
-    from zonewh import gate
     from zonewh.demo import write_demo
+    from zonewh.gate import suites
 
-    gate.get_context()  # import Great Expectations once, outside the timings
+    suites.get_context()  # import Great Expectations once, outside the timings
     base = Path(tempfile.mkdtemp(prefix="zonewh-run-bench-"))
     try:
         demo = base / "demo-landing"
