@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# A file a test has just written is whole: intake takes it at once (the quiet period has its
+# own tests, which set it).
+os.environ.setdefault("ZONEWH_QUIET_SECONDS", "0")
 
 
 @pytest.fixture

@@ -295,11 +295,12 @@ def write_symlink(path: Path) -> Path:
 
 
 def write_symlinked_folder(path: Path) -> Path:
-    """A valid file reached through a unit folder that is a symlink to outside."""
-    outside = path.parent.parent.parent.parent / "outside_unit"
-    write_signings_csv(outside / path.name, 5)
-    path.parent.parent.mkdir(parents=True, exist_ok=True)
-    path.parent.symlink_to(outside, target_is_directory=True)
+    """A unit folder that is a symlink to a folder outside holding a valid file: `path` is
+    the link itself (it is receipted by its own name; nothing behind it is listed)."""
+    outside = path.parent.parent.parent / "outside_unit"
+    write_signings_csv(outside / "investment_signings.csv", 5)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(outside, target_is_directory=True)
     return path
 
 
@@ -344,12 +345,7 @@ CASES: tuple[BadCase, ...] = (
     BadCase("utf16", f"{U}/investment_signings_utf16.csv", write_utf16_csv, "bad_encoding"),
     BadCase("empty", f"{U}/investment_signings_empty.csv", write_empty, "empty_file"),
     BadCase("symlink", f"{U}/investment_signings_link.csv", write_symlink, "symlink"),
-    BadCase(
-        "symlinked_folder",
-        f"{MONTH}/lce/investment_signings.csv",
-        write_symlinked_folder,
-        "symlink",
-    ),
+    BadCase("symlinked_folder", f"{MONTH}/lce", write_symlinked_folder, "symlink"),
     BadCase("under_month", f"{MONTH}/investment_signings.csv", write_good_csv, "bad_location"),
     BadCase("nested", f"{U}/sub/investment_signings.csv", write_good_csv, "bad_location"),
     BadCase(

@@ -190,14 +190,19 @@ def test_bad_file_has_receipt_and_quarantine(corpus_run: CorpusRun, case: BadCas
     assert errors and all(x["message_zh"] and x["message_en"] for x in errors)
     assert any(x["rule"] == case.rule for x in errors)
     folder = corpus_run.home / "quarantine" / Path(case.rel).parent
-    # The receipt goes to quarantine with the file.
-    assert (folder / f"{Path(case.rel).name}.json").is_file()
+    # The version's receipt goes to quarantine with the file, both named after the version
+    # (`v<N>_`, or a short hash when the form is unknown).
+    stored = f"{sub['submission_id'].rsplit('/', 1)[1]}_{Path(case.rel).name}"
+    assert (folder / f"{stored}.json").is_file()
+    assert json.loads((folder / f"{stored}.json").read_text("utf-8")) == receipt
     if case.rule == "symlink":
         # A link is never followed: nothing is copied from outside the landing tree.
         assert sub["quarantine_path"] is None
-        assert not (folder / Path(case.rel).name).exists()
+        assert not (folder / stored).exists()
+        assert receipt["sha256"] == ""
         return
     quarantined = corpus_run.home / sub["quarantine_path"]
+    assert quarantined == folder / stored
     assert quarantined.is_file() and not quarantined.is_symlink()
     assert _sha256(quarantined) == corpus_run.hashes[case.rel]
 

@@ -255,9 +255,10 @@ def test_rejected_file_changes_nothing_and_is_quarantined(
     assert outcome.version == 2
     assert snapshot(home) == tables
     q = home.quarantine / "2019-01" / "lce"
-    assert (q / "project_progress_v2.xlsx").is_file()
-    assert (q / "project_progress_v2.xlsx.json").is_file()
-    receipt = json.loads((q / "project_progress_v2.xlsx.json").read_text("utf-8"))
+    # each version keeps its own quarantine copy and receipts, named after the version
+    assert (q / "v2_project_progress_v2.xlsx").is_file()
+    assert (q / "v2_project_progress_v2.xlsx.json").is_file()
+    receipt = json.loads((q / "v2_project_progress_v2.xlsx.json").read_text("utf-8"))
     assert receipt["status"] == "rejected"
     p = receipt["problems"][0]
     assert (p["rule"], p["row"], p["column"], p["value"]) == (
@@ -266,7 +267,7 @@ def test_rejected_file_changes_nothing_and_is_quarantined(
         "1-本月累计完成投资(万元)",
         "<b>abc</b>",
     )
-    html = (q / "project_progress_v2.xlsx.html").read_text("utf-8")
+    html = (q / "v2_project_progress_v2.xlsx.html").read_text("utf-8")
     assert "&lt;b&gt;abc&lt;/b&gt;" in html and "<b>abc" not in html
     assert "1-本月累计完成投资(万元)" in html
     sub = query(
@@ -274,7 +275,7 @@ def test_rejected_file_changes_nothing_and_is_quarantined(
         "select status, errors, rows_loaded, quarantine_path, reason_en from raw.submissions "
         "where submission_id = '2019-01/lce/project_progress/v2'",
     )[0]
-    assert sub[:4] == ("rejected", 1, 0, "quarantine/2019-01/lce/project_progress_v2.xlsx")
+    assert sub[:4] == ("rejected", 1, 0, "quarantine/2019-01/lce/v2_project_progress_v2.xlsx")
     assert "<b>abc</b>" in sub[4]
     assert query(
         home,

@@ -38,14 +38,14 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 def test_writing_creates_file_and_schema(home: IntakePaths) -> None:
     assert not home.raw_store.exists()
     with open_store(home) as con:
-        assert _tables(con) == set(FORMS) | {"submissions", "problems"}
+        assert _tables(con) == set(FORMS) | {"submissions", "problems", "forms", "waivers"}
     assert home.raw_store.is_file()
     assert home.raw_store == home.home / "warehouse" / "raw.duckdb"
 
 
 def test_read_only_open_of_a_missing_store(home: IntakePaths) -> None:
     with open_store(home, read_only=True) as con:
-        assert _tables(con) == set(FORMS) | {"submissions", "problems"}
+        assert _tables(con) == set(FORMS) | {"submissions", "problems", "forms", "waivers"}
         assert con.execute("select count(*) from raw.submissions").fetchone() == (0,)
     assert not home.raw_store.exists()
 
@@ -59,7 +59,8 @@ def test_read_only_open_cannot_write(home: IntakePaths) -> None:
 def test_intake_writes_only_the_raw_store(home: IntakePaths, landing: Landing) -> None:
     landing.drop("2019-01", "ist", "investment_signings", SIGNINGS_JAN)
     assert ingest_month("2019-01", home).accepted == 1
-    assert sorted(p.name for p in home.store_dir.iterdir()) == ["raw.duckdb"]
+    # the store, and the lock file beside it that readers and the writer share
+    assert sorted(p.name for p in home.store_dir.iterdir()) == ["raw.duckdb", "raw.duckdb.lock"]
     with open_store(home, read_only=True) as con:
         schemas = {r[0] for r in con.execute("select schema_name from duckdb_tables()").fetchall()}
         assert schemas == {"raw"}
@@ -67,8 +68,12 @@ def test_intake_writes_only_the_raw_store(home: IntakePaths, landing: Landing) -
 
 
 @pytest.fixture
-def held(home: IntakePaths, request: pytest.FixtureRequest) -> Iterator[subprocess.Popen]:
-    """Another process holding the raw store open (read-write, or read-only with "ro")."""
+def held(
+    home: IntakePaths, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[subprocess.Popen]:
+    """Another process holding the raw store open (read-write, or read-only with "ro")
+    without the store's lock file: intake retries for a second, then gives up."""
+    monkeypatch.setenv("ZONEWH_STORE_WAIT_SECONDS", "1")
     open_store(home).close()
     mode = getattr(request, "param", "rw")
     proc = subprocess.Popen(
