@@ -283,8 +283,11 @@ def run_dbt(
     Returns (success, node results, dbt's own error message or None)."""
     from dbt.cli.main import dbtRunner
 
+    from ingest.store import reading
+
     p = paths or default_paths()
-    with _warehouse_env(p, dbt_vars):
+    # dbt attaches the raw store read-only: hold its lock shared, so intake waits
+    with _warehouse_env(p, dbt_vars), reading(p):
         try:
             res = dbtRunner().invoke([*args, *_common_args(p)])
         finally:
