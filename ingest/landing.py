@@ -383,11 +383,13 @@ def discard(snapshot: Path | None) -> None:
 
 
 def safe_name(name: str) -> str:
-    """A file name that is safe to store: no folder separators, NUL or control characters,
-    no `..`, not hidden, at most `MAX_NAME_BYTES` bytes (the extension kept); Chinese and
-    other letters are kept as they are."""
+    """A file name that is safe to store: folder parts joined by `_` (`.` and `..` dropped),
+    no NUL or control characters, no `..`, not hidden, at most `MAX_NAME_BYTES` bytes (the
+    extension kept); Chinese and other letters are kept as they are."""
     name = unicodedata.normalize("NFC", name)
-    name = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", name)
+    parts = [p for p in re.split(r"[/\\]", name) if p not in ("", ".", "..")]
+    name = "_".join(parts)
+    name = re.sub(r'[\x00-\x1f\x7f:*?"<>|]', "_", name)
     name = re.sub(r"\.{2,}", ".", name)
     name = name.strip().lstrip(".~$ ").rstrip(". ")
     stem, dot, ext = name.rpartition(".")

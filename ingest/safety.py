@@ -55,6 +55,7 @@ MAX_COLUMNS = 200
 refused before any parser builds its columns."""
 INFLATE_CHUNK = 1 << 20
 """How much of a zip part is inflated at a time when its real size is measured."""
+UNBOUNDED = 1 << 62
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 UNIT_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -422,9 +423,10 @@ def _check_inflation(path: Path, zf: zipfile.ZipFile) -> None:
         budget = min(declared, MAX_XLSX_UNCOMPRESSED - total)
         if declared >= RATIO_CHECK_MIN_BYTES:
             budget = min(budget, int(MAX_COMPRESSION_RATIO * max(info.compress_size, 1)))
-        # zipfile stops a part at its declared size: ask for more, so the truth shows
+        # zipfile stops a part at its declared size (and checks the CRC there): lift that
+        # stop, so the part inflates until its data ends or it passes the budget
         probe = copy.copy(info)
-        probe.file_size = budget + 1
+        probe.file_size = UNBOUNDED
         inflated = 0
         try:
             with zf.open(probe) as part:

@@ -256,7 +256,7 @@ def _program(pid: int) -> str:
     words = [a.decode("utf-8", "replace") for a in argv if a][:3]
     if words:
         words[0] = Path(words[0]).name
-    return " ".join(words)[:80] or "unknown program"
+    return " ".join(" ".join(words).split())[:80] or "unknown program"
 
 
 @contextmanager
