@@ -48,6 +48,8 @@ MAX_OUTPUT_BYTES = 1 << 30
 STARTUP_S = 60.0
 """How long a new worker may take to import its libraries."""
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+TIMED_OUT = b"\0timed out"
+"""What `Sandbox._reply` gives when the deadline comes before a reply."""
 WORKER_ENV = {
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
@@ -141,26 +143,27 @@ class Sandbox:
             raise crashed(path, rc) from None
         deadline = time.monotonic() + self.limits.parse_s
         line = self._reply(deadline)
+        if line is TIMED_OUT:
+            self._kill()
+            raise timed_out(path, self.limits)
         if line is None:
-            if self._proc is not None and self._proc.poll() is None:
-                self._kill()
-                raise timed_out(path, self.limits)
             rc = self._reap()
             raise crashed(path, rc)
         return json.loads(line)
 
     def _reply(self, deadline: float) -> bytes | None:
-        """The next line the worker writes, or None at its end or at the deadline."""
+        """The next line the worker writes; None when it ended first, `TIMED_OUT` when the
+        deadline came first."""
         proc = self._proc
         assert proc is not None and proc.stdout is not None
         fd = proc.stdout.fileno()
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                return None
+                return TIMED_OUT
             ready, _, _ = select.select([fd], [], [], left)
             if not ready:
-                return None
+                return TIMED_OUT
             chunk = os.read(fd, 1 << 16)
             if not chunk:
                 return None
@@ -198,7 +201,7 @@ class Sandbox:
         self._buffer = b""
         self.started += 1
         ready = self._reply(time.monotonic() + max(STARTUP_S, self.limits.parse_s))
-        if ready is None or not json.loads(ready).get("ready"):
+        if ready in (None, TIMED_OUT) or not json.loads(ready).get("ready"):
             rc = self._reap() if self._proc.poll() is not None else self._kill()
             raise RuntimeError(
                 f"the file reader process did not start (exit {rc}): {self._stderr_tail()}"
@@ -394,6 +397,7 @@ def _serve(memory_mb: int) -> None:
         }
     )
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core of a file
 
     def answer(body: dict[str, Any]) -> None:
         replies.write(json.dumps(body, ensure_ascii=False).encode() + b"\n")

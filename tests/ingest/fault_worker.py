@@ -4,7 +4,8 @@ misbehaves on files whose name says so. Started in place of the real one by patc
 
 - `…crash…`: the process aborts (SIGABRT), as a native library does when it panics;
 - `…hang…`: the reader never returns;
-- `…hog…`: the reader asks for 8 GiB, beyond the address-space limit.
+- `…hog…`: the reader asks for 8 GiB, beyond the address-space limit;
+- `…leak…`: the reader fails with a message naming the file's absolute path and folder.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ def misbehaving_read(path, form, con=None):
         os.abort()
     if "hang" in name:
         time.sleep(3600)
+    if "leak" in name:
+        raise RuntimeError(f"cannot parse {path} in {path.parent.parent}: unexpected byte")
     if "hog" in name:
         hog = bytearray(8 * 2**30)
         return hog

@@ -277,3 +277,22 @@ def test_million_row_csv_is_handled(home) -> None:
     else:
         assert sub["status"] in ("accepted", "accepted_with_warnings")
         assert sub["rows_loaded"] == loaded == 1_000_000
+
+
+def test_no_message_names_a_server_path(corpus_run: CorpusRun) -> None:
+    """Receipts, quarantined receipts and the recorded reasons and problems name files
+    relative to the landing folder, never by a path of the server."""
+    roots = {str(corpus_run.home), str(corpus_run.home.resolve()), str(corpus_run.landing)}
+    texts = {
+        str(p.relative_to(corpus_run.home)): p.read_text("utf-8")
+        for folder in ("receipts", "quarantine")
+        for p in (corpus_run.home / folder).rglob("*")
+        if p.suffix in (".json", ".html")
+    }
+    assert len(texts) > 2 * len(ALL_CASES)
+    for sub in corpus_run.submissions.values():
+        texts[sub["file_path"]] = f"{sub['reason_zh']} {sub['reason_en']}"
+    for rel, problems in corpus_run.problems.items():
+        texts[f"problems of {rel}"] = json.dumps(problems, ensure_ascii=False, default=str)
+    leaks = {name: root for name, text in texts.items() for root in roots if root in text}
+    assert leaks == {}

@@ -25,8 +25,10 @@ from badfiles import (
 )
 
 from ingest import sandbox
+from ingest.errors import FileRejected
 from ingest.forms import INVESTMENT_SIGNINGS
 from ingest.intake import ingest_month
+from ingest.sandbox import Sandbox
 from ingest.settings import IntakeLimits, IntakePaths
 from ingest.store import open_store
 
@@ -223,7 +225,7 @@ def faulty_reader(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("faulty_reader")
 def test_a_crash_a_hang_and_a_hog_are_rejections_and_the_batch_goes_on(home: IntakePaths) -> None:
     limits = IntakeLimits(parse_s=3, parse_memory_mb=1024)
-    names = ["crash", "hang", "hog", "ok"]
+    names = ["crash", "hang", "hog", "leak", "ok"]
     for i, name in enumerate(names):
         path = write_signings_csv(
             home.landing / MONTH / "ist" / f"investment_signings_{name}.csv", 5
@@ -237,6 +239,7 @@ def test_a_crash_a_hang_and_a_hog_are_rejections_and_the_batch_goes_on(home: Int
         "crash": "rejected",
         "hang": "rejected",
         "hog": "rejected",
+        "leak": "rejected",
         "ok": "accepted",
     }
     rules = {
@@ -247,13 +250,19 @@ def test_a_crash_a_hang_and_a_hog_are_rejections_and_the_batch_goes_on(home: Int
     assert rules["hang"]["rule"] == "reader_timeout"
     assert rules["hog"]["rule"] == "reader_memory"
     assert "1024 MB" in rules["hog"]["message_en"]
-    for problem in rules.values():
+    for k in ("crash", "hang", "hog"):
+        problem = rules[k]
         assert problem["message_zh"].startswith("文件“investment_signings_")
         assert "文件过大或已损坏" in problem["message_zh"]
-        assert "Traceback" not in problem["message_en"]
-    for k in ("crash", "hang", "hog"):
         tag = outcomes[k].submission_id.rsplit("/", 1)[1]
         assert (home.quarantine / MONTH / "ist" / f"{tag}_investment_signings_{k}.csv").is_file()
+    # a reader's own words reach the receipt without a server path
+    leak = rules["leak"]
+    assert leak["rule"] == "internal_read_error"
+    assert "cannot parse investment_signings_leak.csv in" in leak["message_en"]
+    for outcome in outcomes.values():
+        text = (home.receipts / f"{outcome.file_path}.json").read_text("utf-8")
+        assert str(home.home) not in text and "Traceback" not in text
 
 
 # ---------------------------------------------------------------- links at every level
@@ -351,3 +360,20 @@ def test_links_at_every_level_are_receipted_and_nothing_behind_them_is_touched(
     assert hidden_receipt["problems"][0]["rule"] == "hidden_file"
     assert "隐藏文件不予受理" in hidden_receipt["problems"][0]["message_zh"]
     assert subs[str(good.relative_to(home.landing))]["status"] == "accepted"
+
+
+@pytest.mark.usefixtures("faulty_reader")
+def test_one_worker_serves_the_files_and_a_new_one_follows_a_crash(tmp_path: Path) -> None:
+    files = {
+        name: write_signings_csv(tmp_path / f"investment_signings_{name}.csv", 3)
+        for name in ("a", "b", "crash", "c")
+    }
+    with Sandbox(IntakeLimits(parse_s=10)) as box:
+        for name in ("a", "b"):
+            assert box.read(files[name], INVESTMENT_SIGNINGS).num_rows == 3
+        assert box.started == 1
+        with pytest.raises(FileRejected) as info:
+            box.read(files["crash"], INVESTMENT_SIGNINGS)
+        assert info.value.problems[0].rule == "reader_crashed"
+        assert box.read(files["c"], INVESTMENT_SIGNINGS).num_rows == 3
+        assert box.started == 2

@@ -103,3 +103,29 @@ def test_quiet_period(tmp_path: Path) -> None:
         "2019-01/ist/investment_signings_2.csv"
     ]
     assert is_quiet(link, 60.0, now=link.mtime)  # a link is whole at once
+
+
+def test_take_refuses_a_file_that_grows_during_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    landing = tmp_path / "landing"
+    path = _write(landing / "2019-01" / "ist" / "investment_signings.csv", b"abc" * 1000)
+    (f,) = discover(landing, "2019-01")
+    real_read = os.read
+    grown: list[bool] = []
+
+    def read_while_written(fd: int, n: int) -> bytes:
+        data = real_read(fd, n)
+        if not grown:
+            grown.append(True)
+            with path.open("ab") as writer:  # the writer goes on while intake copies
+                writer.write(b"more")
+        return data
+
+    monkeypatch.setattr(os, "read", read_while_written)
+    folder = tmp_path / "intake"
+    folder.mkdir()
+    with pytest.raises(NotWhole, match="changed while it was copied"):
+        take(landing, f, folder)
+    monkeypatch.undo()
+    assert list(folder.iterdir()) == []
