@@ -10,8 +10,8 @@ carry XML entity declarations (billion laughs, external entities).
   file, or a file in the wrong place is refused.
 - `check_content` looks at a regular file (intake's private copy): the type, the
   size, and for `.xlsx` the zip directory, every part inflated as a stream up to
-  its cap (the sizes a zip declares are never trusted), and the first bytes of
-  each XML part.
+  its cap (the sizes a zip declares are never trusted; a worksheet holding a cell
+  beyond `MAX_COLUMNS` is refused on the way), and the first bytes of each XML part.
 - `check_file` does both for a path in the landing folder.
 
 Each raises `FileRejected` with one bilingual `Problem` naming the file (by its
@@ -66,6 +66,9 @@ ROOT_ELEMENT_RE = re.compile(rb"<[A-Za-z_]")
 """The start of the root element: after it, no DTD can follow."""
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKSHEET_REL_RE = re.compile(rb'Type="[^"]*/relationships/worksheet"')
+WORKSHEET_PART_RE = re.compile(r"xl/worksheets/[^/]+\.xml$")
+WIDE_CELL_RE = re.compile(rb"""r=["']([A-Z]{2,3})[0-9]""")
+"""A cell whose column has two or three letters (AA and on)."""
 
 KNOWN_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG image / PNG 图片"),
@@ -428,12 +431,15 @@ def _check_inflation(path: Path, zf: zipfile.ZipFile) -> None:
         probe = copy.copy(info)
         probe.file_size = UNBOUNDED
         inflated = 0
+        columns = _ColumnWatch(path) if WORKSHEET_PART_RE.match(info.filename) else None
         try:
             with zf.open(probe) as part:
                 while chunk := part.read(INFLATE_CHUNK):
                     inflated += len(chunk)
                     if inflated > budget:
                         break
+                    if columns is not None:
+                        columns.feed(chunk)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error):
             if inflated <= budget:
                 raise _reject(
@@ -463,6 +469,26 @@ def _check_inflation(path: Path, zf: zipfile.ZipFile) -> None:
                 value=info.filename,
             )
         total += inflated
+
+
+class _ColumnWatch:
+    """Watches a worksheet part as it inflates for a cell beyond column `MAX_COLUMNS`
+    (a reference of two or three letters, `GS1` and on), so a very wide sheet is refused
+    before a reader builds its columns."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        text = self.tail + chunk
+        for match in WIDE_CELL_RE.finditer(text):
+            column = 0
+            for letter in match.group(1):
+                column = column * 26 + letter - 64
+            if column > MAX_COLUMNS:
+                check_column_count(column, self.path)
+        self.tail = text[-16:]
 
 
 def _check_xml_parts(path: Path, zf: zipfile.ZipFile) -> None:

@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from badfiles import CASES, MONTH, write_signings_csv, write_signings_xlsx
 
 from ingest import safety
@@ -238,3 +239,23 @@ def test_a_name_without_form_code_is_not_a_safety_matter(landing: Path) -> None:
     """Which form a file is, is decided once, in `ingest.identify` (listing the forms the
     unit owes): the safety checks pass a sound file whatever its name."""
     check_file(write_signings_csv(landing / MONTH / "ist" / "签约项目.csv", 5), landing)
+
+
+def test_a_sheet_wider_than_the_cap_is_refused_before_it_is_read(landing: Path) -> None:
+    path = landing / MONTH / "ist" / "investment_signings.xlsx"
+    path.parent.mkdir(parents=True)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["签约编号", "项目名称"])
+    ws.write(5, safety.MAX_COLUMNS - 1, "the last column allowed")
+    ws.write(6, 26, "AA")
+    wb.close()
+    check_file(path, landing)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["签约编号", "项目名称"])
+    ws.write(5, 9_999, "far right")
+    wb.close()
+    problem = _rejected(path, landing).problems[0]
+    assert (problem.rule, problem.value) == ("too_many_columns", "10000")
+    assert "文件过大或已损坏" in problem.message_zh
