@@ -32,7 +32,7 @@ import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Self
+from typing import IO, Any, Self
 
 from .errors import FileRejected, Problem
 from .forms import FORMS, Form
@@ -78,6 +78,7 @@ class Sandbox:
         self._buffer = b""
         self._lock = threading.Lock()
         self._tmp: Path | None = None
+        self._stderr: IO[bytes] | None = None
         self._count = 0
         self.started = 0
         """How many workers were started (a crash or a timeout starts a new one)."""
@@ -188,6 +189,8 @@ class Sandbox:
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
         )
+        if self._stderr is not None:
+            self._stderr.close()
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
         self._proc = subprocess.Popen(
             [*worker_command(), str(self.limits.parse_memory_mb)],
@@ -209,12 +212,14 @@ class Sandbox:
         return self._proc
 
     def _stderr_tail(self) -> str:
+        if self._stderr is None:
+            return ""
         try:
             self._stderr.seek(0, os.SEEK_END)
             size = self._stderr.tell()
             self._stderr.seek(max(0, size - 2000))
             return self._stderr.read().decode("utf-8", "replace").strip()
-        except (AttributeError, OSError, ValueError):
+        except (OSError, ValueError):
             return ""
 
     def _kill(self) -> int | None:
@@ -255,6 +260,9 @@ class Sandbox:
                 except (OSError, subprocess.TimeoutExpired):
                     proc.kill()
             self._reap()
+            if self._stderr is not None:
+                self._stderr.close()
+                self._stderr = None
             if self._tmp is not None:
                 shutil.rmtree(self._tmp, ignore_errors=True)
                 self._tmp = None
