@@ -8,7 +8,7 @@ BIN        := $(VENV)/bin
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup system-deps demo test test-slow test-all lint bench airflow-setup clean
+.PHONY: setup system-deps demo test test-faults test-slow test-all lint bench airflow-setup clean
 
 setup: $(VENV)/.synced system-deps
 
@@ -32,6 +32,10 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest -q -n 2
+
+# Faults and hostile input injected into intake (also part of `test`; CI runs them on their own).
+test-faults: setup
+	$(BIN)/pytest -q -m faults
 
 test-slow: setup
 	$(BIN)/pytest -q -m slow
