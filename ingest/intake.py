@@ -209,11 +209,19 @@ def prepare(f: LandingFile, ref: Reference, sandbox: Sandbox) -> Prepared:
         safety.check_size(f.path, f.size)
         if f.sha256 and f.snapshot is None:
             raise _internal_error(RuntimeError("the file was not copied"))
-        sandbox.check(f.source)
-        unit_of(f, parse_month(f.month), ref)
-        if form is None:
+        try:
+            unit_of(f, parse_month(f.month), ref)
+        except FileRejected as exc:
+            unit_problem: FileRejected | None = exc
+        else:
+            unit_problem = None
+        if form is None or unit_problem is not None:
+            sandbox.check(f.source)  # the content comes first
+            if unit_problem is not None:
+                raise unit_problem
             return Prepared(None)
-        return Prepared(form, sandbox.read(f.source, form))
+        # the content checks and the reading in one request to the worker
+        return Prepared(form, sandbox.read(f.source, form, check=True))
     except FileRejected as exc:
         return Prepared(form, problems=exc.problems)
     except (KeyboardInterrupt, SystemExit):
