@@ -99,10 +99,10 @@ def _shifted_years(p: Any, years: int) -> list[str]:
 def prepare(home: Path, base: Path, years: int) -> tuple[str, Path]:
     """A copy of the base home with `years` synthetic years added before 2019, every
     history month built and published; returns the measured month and its staged files."""
+    from zonewh.build import load_seeds, month_vars, run_dbt
     from zonewh.config import paths
     from zonewh.gate import GateResult, new_attempt_id
     from zonewh.publish import publish
-    from zonewh.build import load_seeds, month_vars, run_dbt
 
     shutil.copytree(base, home)
     os.environ["ZONEWH_HOME"] = str(home)
@@ -131,8 +131,9 @@ def prepare(home: Path, base: Path, years: int) -> tuple[str, Path]:
 
 def measure(home: Path, measured: str, staged: Path) -> dict[str, float]:
     """Drop the month's files into landing and time `run_month` stage by stage."""
-    from zonewh.config import paths
     from zonewh.pipeline import run_month
+
+    from zonewh.config import paths
 
     os.environ["ZONEWH_HOME"] = str(home)
     p = paths()

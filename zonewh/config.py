@@ -23,11 +23,11 @@ EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 
 __all__ = [
     "CST",
-    "HomeError",
     "DBT_PROJECT_DIR",
     "EXPECTATIONS_DIR",
     "REFERENCE_DIR",
     "REPO_ROOT",
+    "HomeError",
     "Paths",
     "paths",
 ]

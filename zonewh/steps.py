@@ -80,7 +80,6 @@ def ingest(month: str, paths: Paths | None = None, progress: Any = None) -> Any:
 def ingest_months(months: list[str], paths: Paths | None = None) -> Any:
     """Validate and load the new files of each month (the intake DAG's job)."""
     from ingest.intake import IngestReport, ingest_month
-
     from ingest.reference import load_reference
 
     p = (paths or default_paths()).ensure()
