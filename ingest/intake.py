@@ -276,8 +276,8 @@ def validate_file(
 ) -> FileCheck:
     """Check one landing file without writing anything persistent.
 
-    Safety checks, the unit folder, the form, the reader (the last two in the sandbox) and
-    every rule of the form. The problems are left in the temp table `_zw_p` and the
+    Safety checks, the unit folder, the form, the reader (the content checks and the reader
+    in the sandbox) and every rule of the form. The problems are left in the temp table `_zw_p` and the
     normalised rows in the temp view `_zw_n` (empty when the file could not be read).
     `con` may be a read-only connection to the raw store (the rules read the plan and
     earlier months from it)."""
