@@ -49,6 +49,7 @@ test: setup
 test-slow: setup
 	$(BIN)/pytest -q -m slow
 
+# Fault injection: killed runs, runs at once, hostile files, the intake sandbox.
 test-faults: setup
 	$(BIN)/pytest -q -m faults
 

@@ -2,21 +2,26 @@
 
 Modules, in the order a file meets them:
 
-- `settings` — CST, the reference folder, `IntakePaths` (a home's folders and raw store)
+- `settings` — CST, the reference folder, `IntakePaths` (a home's folders and raw store),
+  `IntakeLimits` (quiet period, reader limits, store wait)
 - `months` — the `YYYY-MM` parser and month arithmetic
 - `forms` — the form registry (headers, types, rules by name)
 - `reference` — the reference CSVs (units, catalog, calendar, campaigns)
 - `calendar` — who owes which form for a month, due dates, on-time judgement
-- `landing` — files in the landing folder (`discover`, `landing_months`)
+- `landing` — entries of the landing folder (`discover`, nothing behind a link), whole
+  files (`is_quiet`), the private snapshot (`take`), uploads (`receive`)
 - `safety` — checks on an untrusted file before any parser
+- `sandbox` — the limited worker process that checks and reads untrusted files
 - `identify` — the unit and the form of a landing file
 - `readers` — .xlsx/.csv into text columns and Excel row numbers
 - `normalize` — number/date normalisation (DuckDB macros, Python twins)
 - `validate/` — every rule, collecting every problem
-- `receipts` — JSON and Chinese HTML receipts
-- `store` — the raw store (`open_store`, schema, `StoreBusy`)
+- `receipts` — JSON and Chinese HTML receipts, the latest and every version's own
+- `store` — the raw store (`open_store`, `reading`, its lock, schema, `StoreBusy`)
 - `load` — one file into the store, in one transaction
-- `intake` — the run (`ingest_month`, `ingest_all`, `validate_file`)
+- `intake` — the run (`ingest_month`, `ingest_new`, `ingest_all`, `validate_file`) and one
+  file at a time (`check_file`, `ingest_file`)
+- `waivers` — waivers recorded by the office (`record_waiver`, `revoke_waiver`)
 - `status` — who submitted what for a month
 
 The intake contract is described in docs/FORMS.md of the repository.

@@ -2,8 +2,13 @@
 
 The header row is found by its column names among the first rows (templates carry
 a title, a 填报单位 row and notes above it); blank rows and 填表人/审核人 footer rows
-are dropped. Every cell is kept as text (leading zeros survive); `_row` is the row
-number the submitter sees (Excel row, or CSV line).
+are dropped. Every cell is kept as text (leading zeros survive, and so do line breaks
+inside a quoted CSV cell, as Excel writes them); `_row` is the row number the submitter
+sees (Excel row, or the CSV line where the record starts). A sheet or CSV wider than
+`safety.MAX_COLUMNS` is refused before its columns are built.
+
+These parsers see untrusted bytes: intake runs them in the sandbox (`ingest.sandbox`),
+a separate process with memory and time limits.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import pyarrow.compute as pc
 
 from .errors import FileRejected, Problem
 from .forms import Form
-from .safety import check_row_count
+from .safety import check_column_count, check_row_count
 
 HEADER_SEARCH_ROWS = 30
 """How many rows from the top may hold the header row."""
@@ -82,14 +87,25 @@ def clean_header(text: object) -> str:
     return s.replace("（", "(").replace("）", ")")
 
 
-def read_submission(path: Path, form: Form) -> SheetData:
-    """Read a landing file as `form`; raise `FileRejected` when it cannot be read as one."""
+def read_submission(
+    path: Path, form: Form, con: duckdb.DuckDBPyConnection | None = None
+) -> SheetData:
+    """Read a landing file as `form`; raise `FileRejected` when it cannot be read as one.
+
+    `con`, when given, is the DuckDB connection CSV files are read with (the sandbox keeps
+    one, with its own limits); otherwise one is opened for the call."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(path, form)
     if suffix == ".csv":
-        return _read_csv(path, form)
+        if con is not None:
+            return _read_csv(path, form, con)
+        own = duckdb.connect()
+        try:
+            return _read_csv(path, form, own)
+        finally:
+            own.close()
     raise FileRejected.reason(
         "file_type",
         f"不支持的文件类型“{path.suffix}”，请报送 .xlsx 或 .csv 文件",
@@ -272,6 +288,8 @@ def _read_xlsx(path: Path, form: Form) -> SheetData:
     reader = fastexcel.read_excel(str(path))
     sheet_name = _pick_sheet(reader, form)
     sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string")
+    check_column_count(sheet.width, path, sheet_name)
+    check_row_count(max(sheet.height - 1, 0), path, sheet_name)
     data = sheet.to_arrow()
     if isinstance(data, pa.RecordBatch):
         data = pa.Table.from_batches([data])
@@ -319,7 +337,7 @@ def _sniff_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(path: Path, form: Form) -> SheetData:
+def _read_csv(path: Path, form: Form, con: duckdb.DuckDBPyConnection) -> SheetData:
     raw = path.read_bytes()
     text, encoding = decode_csv(raw, path)
     sheet_name = path.stem
@@ -336,30 +354,59 @@ def _read_csv(path: Path, form: Form) -> SheetData:
     head_rows: list[list[object]] = []
     line_of: list[int] = []
     reader = csv.reader(io.StringIO("".join(head_lines)), delimiter=delim)
+    start = 1
     try:
         for rec in reader:
             head_rows.append(list(rec))
-            line_of.append(reader.line_num)
+            line_of.append(start)
+            start = reader.line_num + 1
     except csv.Error:
         pass
+    check_column_count(max((len(r) for r in head_rows), default=0), path, sheet_name)
     h = _find_header(head_rows, form, sheet_name, 1)
     header_line = line_of[h]
     positions, found, extra, missing = _map_columns(head_rows[h], form, sheet_name, header_line)
     width = max(len(head_rows[h]), 1)
+    header_end = _record_end_line(head_rows, line_of, h, reader.line_num)
     with tempfile.TemporaryDirectory(prefix="zonewh-csv-") as tmp:
         source = path
         if encoding == "gb18030":
             source = Path(tmp) / "utf8.csv"
             source.write_text(text, encoding="utf-8")
-        columns = "{" + ", ".join(f"'c{j}': 'varchar'" for j in range(width)) + "}"
-        con = duckdb.connect()
+        data = _scan_csv(con, source, width, header_end, delim)
+    keep = data.column("_keep")
+    data = data.drop_columns(["_keep"])
+    check_row_count(data.num_rows, path, sheet_name)
+    rows = _csv_line_numbers(raw, header_end, data.num_rows, text, delim)
+    table = _shape(data, rows, positions, form, keep)
+    return SheetData(sheet_name, header_line, found, table, extra, missing)
+
+
+def _record_end_line(rows: list[list[object]], starts: list[int], h: int, last_line: int) -> int:
+    """The last physical line of record `h` (a quoted cell may hold line breaks)."""
+    return starts[h + 1] - 1 if h + 1 < len(starts) else last_line
+
+
+QUOTED_NEWLINES = "quoted new lines"
+"""Words of DuckDB's error when its parallel CSV scanner meets a line break inside quotes."""
+
+
+def _scan_csv(
+    con: duckdb.DuckDBPyConnection, source: Path, width: int, skip: int, delim: str
+) -> pa.Table:
+    """The records after line `skip` as text columns `c0..`, plus `_keep` (not blank, not a
+    footer). The parallel scanner is tried first; a file with line breaks inside quoted
+    cells (Excel's Alt+Enter) is read again by the serial one, which supports them."""
+    columns = "{" + ", ".join(f"'c{j}': 'varchar'" for j in range(width)) + "}"
+    for parallel in ("true", "false"):
         try:
-            data = con.sql(
+            return con.sql(
                 f"""
                 with cells as (
                     select * from read_csv(?, header = false, auto_detect = false,
                         columns = {columns}, skip = ?, delim = ?, quote = '"', escape = '"',
-                        null_padding = true, strict_mode = false, all_varchar = true)
+                        null_padding = true, strict_mode = false, all_varchar = true,
+                        parallel = {parallel})
                 ),
                 final as (
                     select *, {_first_cell_sql(width)} as _first from cells
@@ -369,16 +416,12 @@ def _read_csv(path: Path, form: Form) -> SheetData:
                         as _keep,
                 from final
                 """,
-                params=[str(source), header_line, delim, FOOTER_RE],
+                params=[str(source), skip, delim, FOOTER_RE],
             ).to_arrow_table()
-        finally:
-            con.close()
-    keep = data.column("_keep")
-    data = data.drop_columns(["_keep"])
-    check_row_count(data.num_rows, path, sheet_name)
-    rows = _csv_line_numbers(raw, header_line, data.num_rows, text)
-    table = _shape(data, rows, positions, form, keep)
-    return SheetData(sheet_name, header_line, found, table, extra, missing)
+        except duckdb.Error as exc:
+            if parallel == "false" or QUOTED_NEWLINES not in str(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 def _first_cell_sql(width: int) -> str:
@@ -396,25 +439,48 @@ def _first_cell_sql(width: int) -> str:
 _EMPTY_LINE = re.compile(rb"\n\r?\n")
 
 
-def _csv_line_numbers(raw: bytes, header_line: int, n: int, text: str) -> pa.Array:
-    """The line number of each data record (empty lines are not records).
+def _csv_line_numbers(raw: bytes, header_end: int, n: int, text: str, delim: str) -> pa.Array:
+    """The line number where each data record starts (empty lines are not records).
 
     `raw` is the file's bytes and `text` its decoded text: a line feed byte is a line
-    feed in UTF-8 and in GB18030 alike, so empty lines are looked for in the bytes."""
+    feed in UTF-8 and in GB18030 alike, so lines are looked for in the bytes. When the
+    records are exactly the non-empty lines (no line break inside a quoted cell), the
+    numbers come from the bytes alone; otherwise the body is parsed as CSV."""
     body_start = 0
-    for _ in range(header_line):
+    for _ in range(header_end):
         nl = raw.find(b"\n", body_start)
         body_start = len(raw) if nl < 0 else nl + 1
     blank = _EMPTY_LINE.search(raw, body_start) is not None or raw.startswith(
         (b"\n", b"\r\n"), body_start
     )
-    if not blank:
-        return int_range(header_line + 1, n)
+    lines = raw.count(b"\n", body_start) + (0 if raw.endswith(b"\n") else 1)
+    if body_start >= len(raw):
+        lines = 0
+    if not blank and lines == n:
+        return int_range(header_end + 1, n)
     body_start = 0
-    for _ in range(header_line):
+    for _ in range(header_end):
         nl = text.find("\n", body_start)
         body_start = len(text) if nl < 0 else nl + 1
     body = text[body_start:]
-    numbers = [header_line + 1 + i for i, line in enumerate(body.split("\n")) if line.strip("\r")]
-    numbers = numbers[:n] + list(range(len(numbers), n))
+    if lines == n or '"' not in body:
+        starts = [header_end + 1 + i for i, line in enumerate(body.split("\n")) if line.strip("\r")]
+    else:
+        starts = _record_starts(body, header_end, delim)
+    numbers = starts[:n] + list(range(len(starts), n))
     return _int_array(np.array(numbers[:n], dtype=np.int64))
+
+
+def _record_starts(body: str, header_end: int, delim: str) -> list[int]:
+    """The line each non-empty CSV record of `body` starts on (records may span lines)."""
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delim)
+    starts: list[int] = []
+    first = 1
+    try:
+        for rec in reader:
+            if rec:
+                starts.append(header_end + first)
+            first = reader.line_num + 1
+    except csv.Error:
+        pass
+    return starts

@@ -2,19 +2,31 @@
 
 A landing file comes from outside: it may sit in the wrong folder, be a
 symbolic link out of the landing tree, be empty or huge, be a legacy or
-password-protected workbook, a zip bomb, or carry XML entity declarations
-(billion laughs, external entities). `check_file` looks at the path, the file
-system entry, the size, and for `.xlsx` the zip directory and the first bytes
-of each XML part, and raises `FileRejected` with one bilingual `Problem` naming
-the file and the reason. It never extracts a workbook and never follows links.
+password-protected workbook, a zip bomb (one that may lie about its sizes), or
+carry XML entity declarations (billion laughs, external entities).
+
+- `check_place` judges a landing entry by what discovery saw, without opening it:
+  a link, a hidden file, an Office lock file, something that is not a regular
+  file, or a file in the wrong place is refused.
+- `check_content` looks at a regular file (intake's private copy): the type, the
+  size, and for `.xlsx` the zip directory, every part inflated as a stream up to
+  its cap (the sizes a zip declares are never trusted; a worksheet holding a cell
+  beyond `MAX_COLUMNS` is refused on the way), and the first bytes of each XML part.
+- `check_file` does both for a path in the landing folder.
+
+Each raises `FileRejected` with one bilingual `Problem` naming the file (by its
+name: never a server path) and the reason. Nothing here writes a file or follows
+a link.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 
 from .errors import FileRejected, Problem
@@ -38,6 +50,12 @@ XML_HEAD_BYTES = 65536
 MAX_WORKBOOK_XML_BYTES = 5 * MIB
 MAX_DATA_ROWS = 2_000_000
 """The most data rows one file may carry."""
+MAX_COLUMNS = 200
+"""The most columns a sheet or CSV may have (the forms have at most 10): a wider file is
+refused before any parser builds its columns."""
+INFLATE_CHUNK = 1 << 20
+"""How much of a zip part is inflated at a time when its real size is measured."""
+UNBOUNDED = 1 << 62
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 UNIT_RE = re.compile(r"^[A-Za-z0-9_\-]+$")
@@ -48,6 +66,9 @@ ROOT_ELEMENT_RE = re.compile(rb"<[A-Za-z_]")
 """The start of the root element: after it, no DTD can follow."""
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 WORKSHEET_REL_RE = re.compile(rb'Type="[^"]*/relationships/worksheet"')
+WORKSHEET_PART_RE = re.compile(r"xl/worksheets/[^/]+\.xml$")
+WIDE_CELL_RE = re.compile(rb"""r=["']([A-Z]{2,3})[0-9]""")
+"""A cell whose column has two or three letters (AA and on)."""
 
 KNOWN_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG image / PNG 图片"),
@@ -60,6 +81,9 @@ KNOWN_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"<", "HTML/XML text / HTML/XML 文本"),
     (b"{\\rtf", "RTF document / RTF 文档"),
 )
+
+ENTRY_KINDS = ("file", "link", "hidden", "lock", "other")
+"""What discovery may find in the landing folder (`ingest.landing.LandingFile.kind`)."""
 
 
 def row_cap() -> int:
@@ -81,6 +105,21 @@ def check_row_count(rows: int, path: Path, sheet: str | None = None) -> None:
         )
 
 
+def check_column_count(columns: int, path: Path, sheet: str | None = None) -> None:
+    """Reject a sheet or CSV wider than `MAX_COLUMNS` (for readers, before they build columns)."""
+    if columns > MAX_COLUMNS:
+        raise _reject(
+            "too_many_columns",
+            path,
+            f"文件过大或已损坏：有 {columns:,} 列，超过上限 {MAX_COLUMNS} 列（报表最多 10 列），"
+            "请只保留报表的列后重新报送",
+            f"the file is too large or damaged: it has {columns:,} columns, more than the cap "
+            f"of {MAX_COLUMNS} (the forms have at most 10)",
+            value=str(columns),
+            sheet=sheet,
+        )
+
+
 def check_file(path: Path, landing: Path) -> None:
     """Check an untrusted landing file before parsing; raise `FileRejected` if unsafe.
 
@@ -91,9 +130,74 @@ def check_file(path: Path, landing: Path) -> None:
     """
     path = Path(path)
     _check_location(path, Path(landing))
+    check_content(path)
+
+
+def check_place(rel: str, kind: str) -> None:
+    """Judge a landing entry by what discovery saw, opening nothing: `rel` is its path
+    relative to the landing folder, `kind` one of `ENTRY_KINDS`. A link (to a file or a
+    folder, at any level), a hidden entry, an Office lock file, anything but a regular
+    file, and a file not at `<YYYY-MM>/<unit_code>/<file>` are refused."""
+    parts = tuple(rel.split("/"))
+    name = Path(parts[-1])
+    if kind == "link":
+        where_zh = "文件夹或文件" if len(parts) < 3 else "文件"
+        where_en = "the folder or file" if len(parts) < 3 else "the file"
+        raise _reject(
+            "symlink",
+            name,
+            f"{where_zh}“{rel}”是符号链接，报送目录中不接受链接，请上传文件本身",
+            f"{where_en} '{rel}' is a symbolic link; links are not accepted in the landing "
+            "tree (nothing behind it was opened)",
+            value=rel,
+        )
+    if kind == "hidden":
+        raise _reject(
+            "hidden_file",
+            name,
+            "隐藏文件不予受理（文件名以“.”开头）；请把文件改为不以“.”开头的名称后重新报送",
+            "hidden files are not accepted (the name starts with '.'); rename it and submit "
+            "it again",
+            value=rel,
+        )
+    if kind == "lock":
+        raise _reject(
+            "office_lock_file",
+            name,
+            "这是 Office 打开文件时生成的临时锁定文件（文件名以“~$”开头），不是报送文件，不予受理；"
+            "请关闭 Excel 后报送工作簿本身",
+            "an Office lock file (the name starts with '~$') is not a submission; close Excel "
+            "and submit the workbook itself",
+            value=rel,
+        )
+    if kind != "file":
+        raise _reject(
+            "not_regular_file",
+            name,
+            "不是普通文件（可能是文件夹、管道或设备）",
+            "not a regular file (a folder, pipe or device)",
+            value=rel,
+        )
+    _check_parts(parts, name)
+
+
+def check_content(path: Path) -> None:
+    """Check a regular file's type, size and content (intake's private copy of a landing
+    file: its name is the landing file's name); raise `FileRejected` if unsafe."""
+    path = Path(path)
     _check_type(path)
-    size = path.lstat().st_size
-    suffix = path.suffix.lower()
+    check_size(path, path.lstat().st_size)
+    if path.suffix.lower() == ".xlsx":
+        _check_xlsx(path)
+    else:
+        _check_csv(path)
+
+
+def check_size(path: Path, size: int) -> None:
+    """A file of an accepted type is not empty and not over its type's cap (`path` names
+    it; nothing is opened: a file over the cap is refused without being read)."""
+    _check_suffix(Path(path))
+    suffix = Path(path).suffix.lower()
     cap = MAX_XLSX_BYTES if suffix == ".xlsx" else MAX_CSV_BYTES
     if size == 0:
         raise _reject(
@@ -111,10 +215,6 @@ def check_file(path: Path, landing: Path) -> None:
             f"the file is too large ({size / MIB:.1f} MB); the cap for {suffix} is {cap // MIB} MB",
             value=str(size),
         )
-    if suffix == ".xlsx":
-        _check_xlsx(path)
-    else:
-        _check_csv(path)
 
 
 def _check_location(path: Path, landing: Path) -> None:
@@ -125,7 +225,7 @@ def _check_location(path: Path, landing: Path) -> None:
             path,
             "文件路径含有“..”，不在报送目录内",
             "the path contains '..' and is not inside the landing folder",
-            value=str(path),
+            value=path.name,
         )
     root = landing.resolve()
     absolute = Path(os.path.abspath(path))
@@ -139,8 +239,8 @@ def _check_location(path: Path, landing: Path) -> None:
             "path_outside_landing",
             path,
             "文件不在报送目录内",
-            f"the file is not inside the landing folder {root}",
-            value=str(path),
+            "the file is not inside the landing folder",
+            value=path.name,
         )
     parts = rel.parts
     here = root
@@ -166,6 +266,19 @@ def _check_location(path: Path, landing: Path) -> None:
                 f"{what_en} is a symbolic link; links are not accepted in the landing tree",
                 value=str(rel),
             )
+    _check_parts(parts, path)
+    if here.resolve() != root / rel:
+        raise _reject(
+            "path_outside_landing",
+            path,
+            "文件实际位置不在报送目录内",
+            "the file resolves to a place outside the landing folder",
+            value=str(rel),
+        )
+
+
+def _check_parts(parts: tuple[str, ...], path: Path) -> None:
+    """The path relative to the landing folder is exactly <YYYY-MM>/<unit_code>/<file>."""
     if len(parts) != 3 or not MONTH_RE.match(parts[0]) or not UNIT_RE.match(parts[1]):
         raise _reject(
             "bad_location",
@@ -175,14 +288,6 @@ def _check_location(path: Path, landing: Path) -> None:
             "wrong location: a file must be at <YYYY-MM>/<unit_code>/<file>, not directly "
             "in the month folder nor in a nested folder",
             value="/".join(parts),
-        )
-    if here.resolve() != root / rel:
-        raise _reject(
-            "path_outside_landing",
-            path,
-            "文件实际位置不在报送目录内",
-            "the file resolves to a place outside the landing folder",
-            value=str(rel),
         )
 
 
@@ -196,6 +301,11 @@ def _check_type(path: Path) -> None:
             "not a regular file (a folder, pipe or device)",
             value=path.name,
         )
+    _check_suffix(path)
+
+
+def _check_suffix(path: Path) -> None:
+    """An accepted extension."""
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
         raise _reject(
@@ -243,6 +353,7 @@ def _check_xlsx(path: Path) -> None:
         ) from None
     with zf:
         _check_zip_directory(path, zf)
+        _check_inflation(path, zf)
         _check_xml_parts(path, zf)
         _check_worksheet(path, zf)
 
@@ -298,6 +409,86 @@ def _check_zip_directory(path: Path, zf: zipfile.ZipFile) -> None:
             f"{MAX_XLSX_UNCOMPRESSED // MIB} MB); refused as a zip bomb",
             value=str(total),
         )
+
+
+def _check_inflation(path: Path, zf: zipfile.ZipFile) -> None:
+    """Inflate every part as a stream, in chunks, counting the bytes that really come out.
+
+    The sizes in a zip's headers are claims: a part that inflates beyond what it declares
+    (or beyond the caps) is refused as soon as it does, without ever holding more than one
+    chunk; a part that inflates to less, or whose data is damaged, is refused as damaged.
+    """
+    total = 0
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        declared = info.file_size
+        budget = min(declared, MAX_XLSX_UNCOMPRESSED - total)
+        if declared >= RATIO_CHECK_MIN_BYTES:
+            budget = min(budget, int(MAX_COMPRESSION_RATIO * max(info.compress_size, 1)))
+        # zipfile stops a part at its declared size (and checks the CRC there): lift that
+        # stop, so the part inflates until its data ends or it passes the budget
+        probe = copy.copy(info)
+        probe.file_size = UNBOUNDED
+        inflated = 0
+        columns = _ColumnWatch(path) if WORKSHEET_PART_RE.match(info.filename) else None
+        try:
+            with zf.open(probe) as part:
+                while chunk := part.read(INFLATE_CHUNK):
+                    inflated += len(chunk)
+                    if inflated > budget:
+                        break
+                    if columns is not None:
+                        columns.feed(chunk)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error):
+            if inflated <= budget:
+                raise _reject(
+                    "corrupt_xlsx",
+                    path,
+                    f"工作簿部件 {info.filename} 已损坏，请重新保存后报送",
+                    f"part {info.filename} is damaged (its data does not inflate as declared)",
+                    value=info.filename,
+                ) from None
+        if inflated > budget:
+            raise _reject(
+                "zip_bomb",
+                path,
+                f"文件过大或已损坏：工作簿部件 {info.filename} 解压后超过其声明的大小"
+                f"（声明 {declared:,} 字节）或上限，疑似“压缩炸弹”，拒收",
+                f"the file is too large or damaged: part {info.filename} inflates beyond its "
+                f"declared size ({declared:,} bytes) or the caps; refused as a zip bomb",
+                value=f"{info.filename}: >{budget:,} bytes",
+            )
+        if inflated != declared:
+            raise _reject(
+                "corrupt_xlsx",
+                path,
+                f"工作簿部件 {info.filename} 已损坏（解压后大小与声明不符），请重新保存后报送",
+                f"part {info.filename} is damaged: it inflates to {inflated:,} bytes, "
+                f"not the {declared:,} it declares",
+                value=info.filename,
+            )
+        total += inflated
+
+
+class _ColumnWatch:
+    """Watches a worksheet part as it inflates for a cell beyond column `MAX_COLUMNS`
+    (a reference of two or three letters, `GS1` and on), so a very wide sheet is refused
+    before a reader builds its columns."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        text = self.tail + chunk
+        for match in WIDE_CELL_RE.finditer(text):
+            column = 0
+            for letter in match.group(1):
+                column = column * 26 + letter - 64
+            if column > MAX_COLUMNS:
+                check_column_count(column, self.path)
+        self.tail = text[-16:]
 
 
 def _check_xml_parts(path: Path, zf: zipfile.ZipFile) -> None:

@@ -1,15 +1,20 @@
-"""Where intake finds things: China Standard Time, the reference folder, a home's folders.
+"""Where intake finds things, and how long and how much it may spend on a file.
 
-Nothing here reads the environment. Every entry point of the package takes an
-`IntakePaths` from its caller (or anything with the same attributes, such as the
-application's own paths, which extend it).
+China Standard Time, the reference folder, a home's folders (`IntakePaths`) and the limits
+of a run (`IntakeLimits`). Every entry point of the package takes an `IntakePaths` from its
+caller (or anything with the same attributes, such as the application's own paths, which
+extend it); the home is never read from the environment. The limits are: a caller may pass
+them, else `IntakeLimits.from_env()` reads the `ZONEWH_*` knobs when the run starts.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 from pathlib import Path
+from typing import Any, ClassVar
 
 CST = timezone(timedelta(hours=8), name="CST")
 """China Standard Time (UTC+8): submission deadlines are judged in it."""
@@ -45,6 +50,12 @@ class IntakePaths:
         return self.home / "archive"
 
     @property
+    def intake(self) -> Path:
+        """Intake's private working folder: the snapshot of each file being taken, and the
+        records of files the portal received whole."""
+        return self.home / "intake"
+
+    @property
     def store_dir(self) -> Path:
         """The folder holding the raw store (and, next to it, the files built from it)."""
         return self.home / "warehouse"
@@ -66,3 +77,45 @@ class IntakePaths:
         ):
             folder.mkdir(parents=True, exist_ok=True)
         return self
+
+
+@dataclass(frozen=True)
+class IntakeLimits:
+    """How intake waits for files and the store, and what the reader of one file may use."""
+
+    quiet_s: float = 60.0
+    """A landing file is taken once its size and modification time have not changed for
+    this long (`ZONEWH_QUIET_SECONDS`)."""
+    parse_memory_mb: int = 2048
+    """Address space of the process that reads untrusted files (`ZONEWH_PARSE_MEMORY_MB`)."""
+    parse_s: float = 60.0
+    """Time the reader may take for one file (`ZONEWH_PARSE_SECONDS`)."""
+    store_wait_s: float = 120.0
+    """How long to wait for the raw store's lock (`ZONEWH_STORE_WAIT_SECONDS`)."""
+
+    ENV: ClassVar[dict[str, tuple[str, float]]] = {
+        "quiet_s": ("ZONEWH_QUIET_SECONDS", 0.0),
+        "parse_memory_mb": ("ZONEWH_PARSE_MEMORY_MB", 256.0),
+        "parse_s": ("ZONEWH_PARSE_SECONDS", 1.0),
+        "store_wait_s": ("ZONEWH_STORE_WAIT_SECONDS", 0.0),
+    }
+    """Each limit's environment variable and its smallest allowed value."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> IntakeLimits:
+        """The limits set in the environment (the defaults where a variable is unset or
+        empty); ValueError naming the variable when a value is not a number or too small."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for name, (var, smallest) in cls.ENV.items():
+            text = (env.get(var) or "").strip()
+            if not text:
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                value = float("nan")
+            if not value >= smallest or value == float("inf"):
+                raise ValueError(f"{var} must be a number of at least {smallest:g}, got {text!r}")
+            values[name] = int(value) if name == "parse_memory_mb" else value
+        return cls(**values)

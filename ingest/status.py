@@ -3,8 +3,9 @@
 Same semantics as the mart `submission_status`: for each expected (unit, form) and each
 unexpected one that arrived, `on_time` when the first accepted version arrived by the end
 of the due day (CST), `late` when accepted after, `rejected` when only rejected versions
-arrived, `waived` when an approved waiver covers a form with nothing accepted, `missing`
-otherwise. Read from the raw store, read-only.
+arrived, `waived` when a waiver covers a form with nothing accepted (a waiver of the seed
+`waivers.csv`, or the latest row of `raw.waivers` for it when not revoked), `missing`
+otherwise. Read from the raw store, read-only (holding its lock shared).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .months import parse_month
 from .reference import Reference, load_reference
 from .settings import IntakePaths
 from .store import ACCEPTED, open_store
+from .waivers import waived as recorded_waivers
 
 
 @dataclass
@@ -75,6 +77,7 @@ def statuses(
     ).fetchall()
     seen = {(r[0], r[1]): r for r in rows}
     waived = {(w.unit_code, w.form_code) for w in ref.waivers(first)}
+    waived |= recorded_waivers(con, first)
     out: list[StatusRow] = []
     for key in sorted(set(expected) | set(seen)):
         unit_code, form_code = key

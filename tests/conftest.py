@@ -14,6 +14,9 @@ from zonewh import telemetry
 telemetry.disable()
 # a test that forgets its `home` fixture still never writes into the checkout's .zonewh
 os.environ.setdefault("ZONEWH_HOME", tempfile.mkdtemp(prefix="zonewh-test-home-"))
+# A file a test has just written is whole: intake takes it at once (the quiet period has its
+# own tests, which set it).
+os.environ.setdefault("ZONEWH_QUIET_SECONDS", "0")
 
 
 @pytest.fixture

@@ -289,10 +289,13 @@ def run_dbt(
     Returns (success, node results, dbt's own error message or None)."""
     from dbt.cli.main import dbtRunner
 
+    from ingest.store import reading
+
     p = paths or default_paths()
     # quiet: nothing on the console (failing tests are the gate's to report), all in the log file
     args = [a for x in args for a in (("--log-level", "none") if x == "--quiet" else (x,))]
-    with _warehouse_env(p, dbt_vars):
+    # dbt attaches the raw store read-only: hold its lock shared, so intake waits
+    with _warehouse_env(p, dbt_vars), reading(p):
         try:
             res = dbtRunner().invoke([*args, *_common_args(p)])
         finally:

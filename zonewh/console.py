@@ -167,6 +167,12 @@ def print_ingest_report(console: Console, report: Any) -> None:
     skipped = _get(report, "skipped")
     if skipped:
         console.print(f"[dim]{skipped} file(s) already ingested, skipped[/]")
+    deferred = _get(report, "deferred")
+    if deferred:
+        console.print(
+            f"[yellow]{deferred} file(s) not yet whole (still being written), left for the "
+            "next run[/] 尚未写完的文件留待下次受理"
+        )
 
 
 def print_status(console: Console, month: str, rows: list[Any]) -> None:

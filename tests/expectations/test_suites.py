@@ -62,11 +62,19 @@ def test_the_committed_suites_are_exactly_their_declarations():
     for mart, declared in suites.expectation_specs().items():
         data = json.loads((EXPECTATIONS_DIR / "expectations" / f"marts_{mart}.json").read_text())
         got = sorted(
-            json.dumps(_numbers_as_floats([e["type"], e["kwargs"], e["meta"]]), sort_keys=True, ensure_ascii=False)
+            json.dumps(
+                _numbers_as_floats([e["type"], e["kwargs"], e["meta"]]),
+                sort_keys=True,
+                ensure_ascii=False,
+            )
             for e in data["expectations"]
         )
         want = sorted(
-            json.dumps(_numbers_as_floats([_snake(s["type"]), s["kwargs"], s["meta"]]), sort_keys=True, ensure_ascii=False)
+            json.dumps(
+                _numbers_as_floats([_snake(s["type"]), s["kwargs"], s["meta"]]),
+                sort_keys=True,
+                ensure_ascii=False,
+            )
             for s in declared
         )
         assert got == want, f"{mart}: run `python -m zonewh.gate.suites` to rewrite the suites"
@@ -80,7 +88,8 @@ def test_suites_judge_only_the_checks_declared_for_great_expectations():
 
 def test_the_reward_range_follows_the_reward_rules():
     [amount] = [
-        s for s in suites.expectation_specs()["campaign_rewards"]
+        s
+        for s in suites.expectation_specs()["campaign_rewards"]
         if s["kwargs"].get("column") == "amount_wan" and "min_value" in s["kwargs"]
     ]
     assert amount["kwargs"]["min_value"] == -10 and amount["kwargs"]["max_value"] == 5

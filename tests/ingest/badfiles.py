@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -211,6 +213,66 @@ def write_zip_bomb_xlsx(path: Path, expanded_mb: int = 400) -> Path:
     return path
 
 
+def write_lying_zip_bomb_xlsx(
+    path: Path, inflated: int = 3 * 2**30 + 2**20, declared: int = 200_000
+) -> Path:
+    """A real workbook whose sheet part declares `declared` bytes and inflates to more than
+    `inflated` (3 GiB by default): a zip directory that lies about the size.
+
+    zipfile writes the part as a stored member holding a hand-made deflate stream (the sheet's
+    head, then one 1 MiB block of spaces, compressed once and repeated, then the sheet's
+    tail; each segment ends with a full flush, so the repetition is a valid stream of a
+    few MB); then the part's headers, local and central, are patched: deflated, the CRC of
+    what it really inflates to, and the declared size.
+    """
+    src = _good_xlsx_bytes(5)
+    name = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(io.BytesIO(src)) as zin:
+        sheet = zin.read(name)
+        others = [(i, zin.read(i)) for i in zin.infolist() if i.filename != name]
+    cut = sheet.index(b"<sheetData>")
+    pad = b" " * 2**20
+    repeats = -(-inflated // len(pad))
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = co.compress(sheet[:cut]) + co.flush(zlib.Z_FULL_FLUSH)
+    block = co.compress(pad) + co.flush(zlib.Z_FULL_FLUSH)
+    tail = co.compress(sheet[cut:]) + co.flush(zlib.Z_FINISH)
+    crc = zlib.crc32(sheet[:cut])
+    for _ in range(repeats):
+        crc = zlib.crc32(pad, crc)
+    crc = zlib.crc32(sheet[cut:], crc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as zout:
+        for info, data in others:
+            zout.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+        with zout.open(zipfile.ZipInfo(name), "w") as part:
+            part.write(head)
+            for _ in range(repeats):
+                part.write(block)
+            part.write(tail)
+    data = bytearray(path.read_bytes())
+    encoded = name.encode()
+    for signature, at_method in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.find(signature)
+        while at != -1:
+            name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at : name_at + len(encoded)] == encoded:
+                struct.pack_into("<H", data, at + at_method, zipfile.ZIP_DEFLATED)
+                struct.pack_into("<I", data, at + at_method + 6, crc)
+                struct.pack_into("<I", data, at + at_method + 14, declared)
+            at = data.find(signature, at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def write_wide_csv(path: Path, columns: int = 10_000, rows: int = 5) -> Path:
+    """A CSV of `columns` columns (about 240 KB at the defaults): the form's headers, then
+    thousands more."""
+    header = [*INVESTMENT_SIGNINGS.headers] + [f"列{j}" for j in range(columns - 7)]
+    body = [[f"{i}" for i in range(columns)] for _ in range(rows)]
+    return write_csv_rows(path, header, body)
+
+
 BILLION_LAUGHS_DTD = (
     b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
     + b"".join(
@@ -295,11 +357,12 @@ def write_symlink(path: Path) -> Path:
 
 
 def write_symlinked_folder(path: Path) -> Path:
-    """A valid file reached through a unit folder that is a symlink to outside."""
-    outside = path.parent.parent.parent.parent / "outside_unit"
-    write_signings_csv(outside / path.name, 5)
-    path.parent.parent.mkdir(parents=True, exist_ok=True)
-    path.parent.symlink_to(outside, target_is_directory=True)
+    """A unit folder that is a symlink to a folder outside holding a valid file: `path` is
+    the link itself (it is receipted by its own name; nothing behind it is listed)."""
+    outside = path.parent.parent.parent / "outside_unit"
+    write_signings_csv(outside / "investment_signings.csv", 5)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(outside, target_is_directory=True)
     return path
 
 
@@ -344,12 +407,7 @@ CASES: tuple[BadCase, ...] = (
     BadCase("utf16", f"{U}/investment_signings_utf16.csv", write_utf16_csv, "bad_encoding"),
     BadCase("empty", f"{U}/investment_signings_empty.csv", write_empty, "empty_file"),
     BadCase("symlink", f"{U}/investment_signings_link.csv", write_symlink, "symlink"),
-    BadCase(
-        "symlinked_folder",
-        f"{MONTH}/lce/investment_signings.csv",
-        write_symlinked_folder,
-        "symlink",
-    ),
+    BadCase("symlinked_folder", f"{MONTH}/lce", write_symlinked_folder, "symlink"),
     BadCase("under_month", f"{MONTH}/investment_signings.csv", write_good_csv, "bad_location"),
     BadCase("nested", f"{U}/sub/investment_signings.csv", write_good_csv, "bad_location"),
     BadCase(

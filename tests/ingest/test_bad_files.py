@@ -190,14 +190,19 @@ def test_bad_file_has_receipt_and_quarantine(corpus_run: CorpusRun, case: BadCas
     assert errors and all(x["message_zh"] and x["message_en"] for x in errors)
     assert any(x["rule"] == case.rule for x in errors)
     folder = corpus_run.home / "quarantine" / Path(case.rel).parent
-    # The receipt goes to quarantine with the file.
-    assert (folder / f"{Path(case.rel).name}.json").is_file()
+    # The version's receipt goes to quarantine with the file, both named after the version
+    # (`v<N>_`, or a short hash when the form is unknown).
+    stored = f"{sub['submission_id'].rsplit('/', 1)[1]}_{Path(case.rel).name}"
+    assert (folder / f"{stored}.json").is_file()
+    assert json.loads((folder / f"{stored}.json").read_text("utf-8")) == receipt
     if case.rule == "symlink":
         # A link is never followed: nothing is copied from outside the landing tree.
         assert sub["quarantine_path"] is None
-        assert not (folder / Path(case.rel).name).exists()
+        assert not (folder / stored).exists()
+        assert receipt["sha256"] == ""
         return
     quarantined = corpus_run.home / sub["quarantine_path"]
+    assert quarantined == folder / stored
     assert quarantined.is_file() and not quarantined.is_symlink()
     assert _sha256(quarantined) == corpus_run.hashes[case.rel]
 
@@ -272,3 +277,22 @@ def test_million_row_csv_is_handled(home) -> None:
     else:
         assert sub["status"] in ("accepted", "accepted_with_warnings")
         assert sub["rows_loaded"] == loaded == 1_000_000
+
+
+def test_no_message_names_a_server_path(corpus_run: CorpusRun) -> None:
+    """Receipts, quarantined receipts and the recorded reasons and problems name files
+    relative to the landing folder, never by a path of the server."""
+    roots = {str(corpus_run.home), str(corpus_run.home.resolve()), str(corpus_run.landing)}
+    texts = {
+        str(p.relative_to(corpus_run.home)): p.read_text("utf-8")
+        for folder in ("receipts", "quarantine")
+        for p in (corpus_run.home / folder).rglob("*")
+        if p.suffix in (".json", ".html")
+    }
+    assert len(texts) > 2 * len(ALL_CASES)
+    for sub in corpus_run.submissions.values():
+        texts[sub["file_path"]] = f"{sub['reason_zh']} {sub['reason_en']}"
+    for rel, problems in corpus_run.problems.items():
+        texts[f"problems of {rel}"] = json.dumps(problems, ensure_ascii=False, default=str)
+    leaks = {name: root for name, text in texts.items() for root in roots if root in text}
+    assert leaks == {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date, datetime
 
@@ -255,9 +256,10 @@ def test_rejected_file_changes_nothing_and_is_quarantined(
     assert outcome.version == 2
     assert snapshot(home) == tables
     q = home.quarantine / "2019-01" / "lce"
-    assert (q / "project_progress_v2.xlsx").is_file()
-    assert (q / "project_progress_v2.xlsx.json").is_file()
-    receipt = json.loads((q / "project_progress_v2.xlsx.json").read_text("utf-8"))
+    # each version keeps its own quarantine copy and receipts, named after the version
+    assert (q / "v2_project_progress_v2.xlsx").is_file()
+    assert (q / "v2_project_progress_v2.xlsx.json").is_file()
+    receipt = json.loads((q / "v2_project_progress_v2.xlsx.json").read_text("utf-8"))
     assert receipt["status"] == "rejected"
     p = receipt["problems"][0]
     assert (p["rule"], p["row"], p["column"], p["value"]) == (
@@ -266,7 +268,7 @@ def test_rejected_file_changes_nothing_and_is_quarantined(
         "1-本月累计完成投资(万元)",
         "<b>abc</b>",
     )
-    html = (q / "project_progress_v2.xlsx.html").read_text("utf-8")
+    html = (q / "v2_project_progress_v2.xlsx.html").read_text("utf-8")
     assert "&lt;b&gt;abc&lt;/b&gt;" in html and "<b>abc" not in html
     assert "1-本月累计完成投资(万元)" in html
     sub = query(
@@ -274,7 +276,7 @@ def test_rejected_file_changes_nothing_and_is_quarantined(
         "select status, errors, rows_loaded, quarantine_path, reason_en from raw.submissions "
         "where submission_id = '2019-01/lce/project_progress/v2'",
     )[0]
-    assert sub[:4] == ("rejected", 1, 0, "quarantine/2019-01/lce/project_progress_v2.xlsx")
+    assert sub[:4] == ("rejected", 1, 0, "quarantine/2019-01/lce/v2_project_progress_v2.xlsx")
     assert "<b>abc</b>" in sub[4]
     assert query(
         home,
@@ -422,3 +424,81 @@ def test_a_name_without_form_code_is_rejected_listing_the_forms_owed(
 
 def test_dead_entry_point_is_gone() -> None:
     assert not hasattr(intake, "ingest_open_months")
+
+
+def test_every_version_keeps_its_own_receipt_and_quarantine_copy(
+    home: IntakePaths, landing: Landing
+) -> None:
+    """Three rejected versions of one file name, then an accepted one: each version has its
+    own receipt (never rewritten) and its own quarantine copy or archive copy; the name's
+    address holds the latest."""
+    folder = home.receipts / "2019-01" / "ist"
+    kept: dict[int, bytes] = {}
+    for v in (1, 2, 3, 4):
+        rows = [r[:] for r in SIGNINGS_JAN]
+        if v < 4:
+            rows[0][4] = f"坏{v}"
+        landing.drop(
+            "2019-01",
+            "ist",
+            "investment_signings",
+            rows,
+            at=datetime(2019, 2, 1, 9, v, tzinfo=CST),
+        )
+        (outcome,) = ingest_month("2019-01", home).outcomes
+        assert (outcome.version, outcome.status) == (v, "rejected" if v < 4 else "accepted")
+        latest = json.loads((folder / "investment_signings.xlsx.json").read_text("utf-8"))
+        assert latest["version"] == v
+        for earlier, text in kept.items():
+            assert (folder / f"investment_signings.xlsx.v{earlier}.json").read_bytes() == text
+        kept[v] = (folder / f"investment_signings.xlsx.v{v}.json").read_bytes()
+    subs = {
+        r[0]: r[1:]
+        for r in query(
+            home,
+            "select version, sha256, quarantine_path, archive_path, receipt_path "
+            "from raw.submissions where form_code = 'investment_signings'",
+        )
+    }
+    assert sorted(subs) == [1, 2, 3, 4]
+    assert len({sha for sha, *_ in subs.values()}) == 4
+    for v, (sha, quarantined, archived, receipt_path) in subs.items():
+        own = json.loads(kept[v])
+        assert (own["version"], own["sha256"]) == (v, sha)
+        values = [p["value"] for p in own["problems"]]
+        assert values == ([f"坏{v}"] if v < 4 else [])
+        assert receipt_path == f"receipts/2019-01/ist/investment_signings.xlsx.v{v}.json"
+        copy = home.home / (quarantined if v < 4 else archived)
+        assert copy.name == f"v{v}_investment_signings.xlsx"
+        assert hashlib.sha256(copy.read_bytes()).hexdigest() == sha
+        if v < 4:
+            assert archived is None
+            receipt_copy = copy.with_name(copy.name + ".json")
+            assert receipt_copy.read_bytes() == kept[v]
+        else:
+            assert quarantined is None
+
+
+EXCEL_CSV = (
+    "\ufeff签约编号,项目名称,投资方,签约日期,协议投资额(亿元),产业类别,落地项目编号\r\n"
+    'S001,"新能源电池项目\n（一期）",某某集团,2019/1/15,12.5,新能源,\r\n'
+    'S002,"物流园 ""智慧"" 二期",某物流公司,2019-01-28,"3",,P001\r\n'
+)
+
+
+def test_excel_csv_with_line_breaks_in_cells_is_accepted(
+    home: IntakePaths, landing: Landing
+) -> None:
+    """Excel writes a cell with Alt+Enter as a quoted value holding a line feed; such a CSV
+    is read whole, the line break kept, and each row numbered by the line it starts on."""
+    path = landing.path("2019-01", "ist", "investment_signings.csv")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(EXCEL_CSV.encode("utf-8"))
+    (outcome,) = ingest_month("2019-01", home).outcomes
+    assert (outcome.status, outcome.rows_loaded) == ("accepted", 2), outcome.reason_en
+    rows = query(
+        home,
+        "select source_row, signing_code, project_name from raw.investment_signings "
+        "order by source_row",
+    )
+    assert rows == [(2, "S001", "新能源电池项目\n（一期）"), (4, "S002", '物流园 "智慧" 二期')]

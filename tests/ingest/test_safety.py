@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from badfiles import CASES, MONTH, write_signings_csv, write_signings_xlsx
 
 from ingest import safety
@@ -44,14 +45,21 @@ def test_corpus_file_is_rejected_with_its_rule(case, landing: Path) -> None:
     assert problem.message_zh != problem.message_en
 
 
+def _fingerprint(path: Path) -> tuple:
+    """The bytes' hash and the time of a file; of a linked folder, where it points."""
+    if path.is_symlink() and path.is_dir():
+        return os.readlink(path), path.lstat().st_mtime_ns
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_check_leaves_the_file_untouched(case, landing: Path) -> None:
     path = landing / case.rel
     case.build(path)
-    before = hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+    before = _fingerprint(path)
     with pytest.raises(FileRejected):
         check_file(path, landing)
-    assert (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns) == before
+    assert _fingerprint(path) == before
 
 
 def test_valid_csv_and_xlsx_pass(landing: Path) -> None:
@@ -231,3 +239,23 @@ def test_a_name_without_form_code_is_not_a_safety_matter(landing: Path) -> None:
     """Which form a file is, is decided once, in `ingest.identify` (listing the forms the
     unit owes): the safety checks pass a sound file whatever its name."""
     check_file(write_signings_csv(landing / MONTH / "ist" / "签约项目.csv", 5), landing)
+
+
+def test_a_sheet_wider_than_the_cap_is_refused_before_it_is_read(landing: Path) -> None:
+    path = landing / MONTH / "ist" / "investment_signings.xlsx"
+    path.parent.mkdir(parents=True)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["签约编号", "项目名称"])
+    ws.write(5, safety.MAX_COLUMNS - 1, "the last column allowed")
+    ws.write(6, 26, "AA")
+    wb.close()
+    check_file(path, landing)
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["签约编号", "项目名称"])
+    ws.write(5, 9_999, "far right")
+    wb.close()
+    problem = _rejected(path, landing).problems[0]
+    assert (problem.rule, problem.value) == ("too_many_columns", "10000")
+    assert "文件过大或已损坏" in problem.message_zh

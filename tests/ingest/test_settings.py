@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.settings import CST, DEFAULT_REFERENCE_DIR, IntakePaths
+from ingest.settings import CST, DEFAULT_REFERENCE_DIR, IntakeLimits, IntakePaths
 from zonewh import config
 
 
@@ -49,3 +49,30 @@ def test_application_paths_extend_intake_paths(tmp_path: Path, monkeypatch) -> N
     assert p.published_dir.is_dir() and p.reports.is_dir() and p.archive.is_dir()
     assert config.CST is CST
     assert config.REFERENCE_DIR == DEFAULT_REFERENCE_DIR
+
+
+def test_intake_limits_from_the_environment() -> None:
+    assert IntakeLimits.from_env({}) == IntakeLimits(
+        quiet_s=60.0, parse_memory_mb=2048, parse_s=60.0, store_wait_s=120.0
+    )
+    limits = IntakeLimits.from_env(
+        {
+            "ZONEWH_QUIET_SECONDS": "0",
+            "ZONEWH_PARSE_MEMORY_MB": "1024",
+            "ZONEWH_PARSE_SECONDS": "5.5",
+            "ZONEWH_STORE_WAIT_SECONDS": " ",
+        }
+    )
+    assert limits == IntakeLimits(quiet_s=0.0, parse_memory_mb=1024, parse_s=5.5)
+    for var, value in (
+        ("ZONEWH_QUIET_SECONDS", "-1"),
+        ("ZONEWH_PARSE_MEMORY_MB", "100"),
+        ("ZONEWH_PARSE_SECONDS", "soon"),
+        ("ZONEWH_STORE_WAIT_SECONDS", "inf"),
+    ):
+        with pytest.raises(ValueError, match=var):
+            IntakeLimits.from_env({var: value})
+
+
+def test_the_intake_folder_is_the_homes(tmp_path: Path) -> None:
+    assert IntakePaths(home=tmp_path, landing=tmp_path / "l").intake == tmp_path / "intake"

@@ -31,7 +31,8 @@ def test_a_malformed_month_is_refused(home, command: str) -> None:
 
 
 @pytest.mark.parametrize("command", ["ingest", "status"])
-def test_a_busy_raw_store_is_one_message(home, command: str) -> None:
+def test_a_busy_raw_store_is_one_message(home, command: str, monkeypatch) -> None:
+    monkeypatch.setenv("ZONEWH_STORE_WAIT_SECONDS", "1")  # intake waits that long, then says so
     open_store(home).close()
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(home.raw_store)],
