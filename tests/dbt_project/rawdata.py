@@ -20,7 +20,7 @@ import duckdb
 
 from ingest.forms import FORMS, LINEAGE_COLUMNS, raw_table_ddl
 from ingest.settings import IntakePaths
-from ingest.store import open_store
+from ingest.store import FORMS_DDL, WAIVERS_DDL, open_store
 
 CST = timezone(timedelta(hours=8))
 
@@ -38,17 +38,6 @@ PROBLEMS_DDL = """
 create table if not exists raw.problems (
     submission_id VARCHAR, severity VARCHAR, rule VARCHAR, sheet VARCHAR, "row" INTEGER,
     "column" VARCHAR, value VARCHAR, message_zh VARCHAR, message_en VARCHAR
-)
-"""
-
-FORMS_DDL = """
-create table if not exists raw.forms (form_code VARCHAR, form_name VARCHAR)
-"""
-
-WAIVERS_DDL = """
-create table if not exists raw.waivers (
-    month DATE, unit_code VARCHAR, form_code VARCHAR, reason VARCHAR, approved_by VARCHAR,
-    recorded_by VARCHAR, recorded_at TIMESTAMPTZ, revoked BOOLEAN
 )
 """
 
@@ -75,7 +64,7 @@ def write_forms(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(FORMS_DDL)
     for form in FORMS.values():
         con.execute(
-            "insert into raw.forms select ?, ? "
+            "insert into raw.forms (form_code, form_name) select ?, ? "
             "where not exists (select 1 from raw.forms where form_code = ?)",
             [form.code, form.title, form.code],
         )
@@ -97,7 +86,8 @@ def record_waiver(
     first = date.fromisoformat(month + "-01")
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     con.execute(
-        "insert into raw.waivers values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw.waivers (month, unit_code, form_code, reason, approved_by, "
+        "recorded_by, recorded_at, revoked) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             first,
             unit,
