@@ -20,7 +20,7 @@ from ..config import paths as default_paths
 from . import charts, sections
 from .data import BulletinData, BulletinError, load, published_months
 from .model import as_beijing
-from .render import render_html, write_excel, write_pdf
+from .render import render_html, start_pdf, write_excel
 
 RECIPIENTS = {
     "bulletin_main_recipients": "管委会各部门、各乡镇（街道）",
@@ -86,12 +86,13 @@ def write_bulletin(month: str, paths: Paths | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     html = out / "bulletin.html"
     _write_text(html, render_html(first, built, _meta(data)))
+    printing = start_pdf(html, out / "bulletin.pdf")  # Chromium works while Excel is written
     xlsx_tmp = out / "bulletin.xlsx.part"
     write_excel(xlsx_tmp, first, built)
     xlsx = out / "bulletin.xlsx"
     os.replace(xlsx_tmp, xlsx)
     written = [html, xlsx]
-    pdf = write_pdf(html, out / "bulletin.pdf")
+    pdf = printing.finish() if printing is not None else None
     if pdf is not None:
         written.append(pdf)
     return written

@@ -283,39 +283,73 @@ def figures(sections: list[Section]) -> dict[str, Any]:
     return out
 
 
-def write_pdf(html: Path, pdf: Path, timeout: float = 90) -> Path | None:
-    """Print the page to PDF with headless Chromium when it is installed; None otherwise.
+class PdfJob:
+    """Chromium printing a page to PDF in the background (it runs on the other core while the
+    Excel workbook is written)."""
 
-    `ZONEWH_BULLETIN_PDF=0` in the environment turns the PDF off (it takes a few seconds).
-    """
+    def __init__(self, html: Path, pdf: Path, timeout: float = 90) -> None:
+        self.pdf, self.timeout = pdf, timeout
+        self.profile = tempfile.mkdtemp(prefix="zonewh-chromium-")
+        self.tmp = pdf.with_name(pdf.name + ".part")
+        self.proc: subprocess.Popen | None = None
+        try:
+            self.proc = subprocess.Popen(
+                [
+                    str(CHROMIUM),
+                    *CHROMIUM_FLAGS,
+                    f"--user-data-dir={self.profile}",
+                    "--no-pdf-header-footer",
+                    f"--print-to-pdf={self.tmp}",
+                    html.resolve().as_uri(),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env={**os.environ, "HOME": self.profile},
+            )
+        except OSError:
+            self.proc = None
+
+    def finish(self) -> Path | None:
+        """Wait for the PDF; the file, or None when Chromium could not print it."""
+        try:
+            if self.proc is None:
+                return None
+            try:
+                self.proc.wait(timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                return None
+            if not self.tmp.exists() or self.tmp.stat().st_size == 0:
+                return None
+            os.replace(self.tmp, self.pdf)
+            return self.pdf
+        finally:
+            self.tmp.unlink(missing_ok=True)
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def start_pdf(html: Path, pdf: Path, timeout: float = 90) -> PdfJob | None:
+    """Start printing the page to PDF with headless Chromium when it is installed; None
+    otherwise. `ZONEWH_BULLETIN_PDF=0` in the environment turns the PDF off."""
     if not CHROMIUM.exists() or os.environ.get("ZONEWH_BULLETIN_PDF", "1") == "0":
         return None
-    profile = tempfile.mkdtemp(prefix="zonewh-chromium-")
-    tmp = pdf.with_name(pdf.name + ".part")
-    try:
-        subprocess.run(
-            [
-                str(CHROMIUM),
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={tmp}",
-                html.resolve().as_uri(),
-            ],
-            check=False,
-            capture_output=True,
-            timeout=timeout,
-            env={**os.environ, "HOME": profile},
-        )
-        if not tmp.exists() or tmp.stat().st_size == 0:
-            return None
-        os.replace(tmp, pdf)
-        return pdf
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    finally:
-        tmp.unlink(missing_ok=True)
-        shutil.rmtree(profile, ignore_errors=True)
+    return PdfJob(html, pdf, timeout)
 
 
-__all__ = ["Fig", "figures", "render_html", "title", "write_excel", "write_pdf"]
+def write_pdf(html: Path, pdf: Path, timeout: float = 90) -> Path | None:
+    """Print the page to PDF and wait for it (see `start_pdf`)."""
+    job = start_pdf(html, pdf, timeout)
+    return job.finish() if job is not None else None
+
+
+__all__ = [
+    "Fig",
+    "PdfJob",
+    "figures",
+    "render_html",
+    "start_pdf",
+    "title",
+    "write_excel",
+    "write_pdf",
+]
