@@ -201,3 +201,35 @@ def test_2019_h1_signings(published):
     assert round(sum(s for *_, s in rows) / 10_000, 2) == 125.0
     assert bands[">=10亿"] == 5
     assert bands["1-10亿"] == 10
+
+
+def test_a_2014_11_project_figure_traces_to_its_file_and_excel_row(published):
+    """An analyst's trace: a published project figure → its submission (marts.submissions) →
+    the archived file as it was read → the Excel row the submitter sees, holding the value."""
+    from openpyxl import load_workbook
+
+    [(code, ytd, sid, row, responsible)] = q(
+        published,
+        "select project_code, invested_ytd_wan, submission_id, source_row, responsible_unit "
+        "from marts.project_investment where month = date '2014-11-01' "
+        "and invested_ytd_wan > 0 order by project_code limit 1",
+    )
+    [(archive, unit, form, version)] = q(
+        published,
+        "select archive_path, unit_code, form_code, version from marts.submissions "
+        "where submission_id = ?",
+        [sid],
+    )
+    assert form == "project_progress" and version >= 1 and unit == responsible
+    path = published.parent.parent / archive
+    assert path.is_file(), path
+    sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+    cells = [c.value for c in next(sheet.iter_rows(min_row=row, max_row=row))]
+    assert code in [str(c) for c in cells]
+    numbers = []
+    for c in cells:
+        try:
+            numbers.append(Decimal(str(c).replace(",", "")))
+        except ArithmeticError:
+            continue
+    assert ytd in numbers  # the 1-本月累计 the submitter wrote, in 万元
