@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ingest.store import open_store
+from zonewh import cli
 from zonewh.cli import app
 
 HOLD = """
@@ -52,10 +53,11 @@ def test_a_busy_raw_store_is_one_message(home, command: str, monkeypatch) -> Non
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_status_says_why_no_unit_owes_progress_before_the_plan(home) -> None:
+def test_status_says_why_no_unit_owes_progress_before_the_plan(home, monkeypatch) -> None:
     """`zonewh status` for a month whose year has no accepted plan: the plan's forms are
     not owed yet, with the cause and what to do; nobody is chased for them."""
-    result = CliRunner().invoke(app, ["status", "--month", "2021-01"], env={"COLUMNS": "250"})
+    monkeypatch.setattr(cli.console, "_width", 250)  # table cells whole on one line
+    result = CliRunner().invoke(app, ["status", "--month", "2021-01"])
     assert result.exit_code == 0, result.output
     flat = "".join(result.output.split())  # the console wraps long lines
     assert "暂不需报" in flat
