@@ -485,6 +485,9 @@ def test_a_name_without_form_code_is_rejected_listing_the_forms_owed(
         assert receipt["form_code"] is None and receipt["verdict_zh"] == "退回"
         others = set(FORMS) - set(owed) - {header}
         assert not [c for c in others if c in problem["message_en"].split("e.g.")[0]]
+        page = outcome.receipt_path.with_suffix(".html").read_text("utf-8")
+        assert "退回" in page and "未能识别" in page
+        assert f"{FORMS[owed[0]].title}（{owed[0]}）" in page
         if header is None:
             assert "表头行也不是任何报表的表头" in problem["message_zh"]
         else:
