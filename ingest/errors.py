@@ -22,6 +22,12 @@ class Problem:
     value: str | None
     message_zh: str
     message_en: str
+    cell: str | None = None
+    """The Excel cell (`D5`: column letter and row) when the problem has both."""
+    expected_zh: str | None = None
+    """What was expected, in Chinese, without the place (`应为数字（单位：万元）`)."""
+    fix_zh: str | None = None
+    """What to do, in Chinese (`请只填写数字……`)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

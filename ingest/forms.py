@@ -32,6 +32,9 @@ class Field:
     rules: tuple[str, ...] = ()
     """Names of the rules (in ingest.validate) that check this column."""
     description: str = ""
+    required_unless: str | None = None
+    """A required column may be empty on a row meeting this condition (its name in
+    `ingest.validate.rules.ROW_CONDITIONS`, e.g. `growth_only`); the header is required."""
 
     @property
     def sql_type(self) -> str:
@@ -92,7 +95,13 @@ ECON_INDICATORS = Form(
         Field("指标代码", "indicator_code", required=True, rules=("indicator_known",)),
         Field("指标名称", "indicator_name", rules=("indicator_name_matches",)),
         Field("产业集群", "cluster", rules=("cluster_known",)),
-        Field("计量单位", "unit", required=True, rules=("unit_convertible",)),
+        Field(
+            "计量单位",
+            "unit",
+            required=True,
+            rules=("unit_convertible",),
+            required_unless="growth_only",
+        ),
         Field("本月", "value_month", "number"),
         Field("1-本月累计", "value_ytd", "number", rules=("ytd_required_for_flow",)),
         Field("上年同期累计", "value_ytd_prior", "number"),

@@ -35,6 +35,8 @@ from typing import Any, Self
 import duckdb
 
 from . import safety
+from .advice import with_fix
+from .calendar import due_on, forms_owed, is_on_time
 from .errors import FileRejected, Problem
 from .forms import Form
 from .identify import form_of, unit_of
@@ -52,13 +54,13 @@ from .landing import (
     was_received,
 )
 from .load import SubmissionRecord, load_file
-from .months import month_text, parse_month
+from .months import MonthError, month_text, parse_month
 from .readers import SheetData
-from .receipts import receipt_dict, write_receipt
+from .receipts import ReceiptFacts, receipt_dict, write_receipt
 from .reference import Reference, load_reference
 from .sandbox import Sandbox, shared
-from .settings import CST, IntakeLimits, IntakePaths
-from .store import StoreConnection, open_store
+from .settings import CST, IntakeLimits, IntakePaths, portal_url
+from .store import ACCEPTED, StoreConnection, open_store
 from .validate import (
     Context,
     ValidationResult,
@@ -67,6 +69,7 @@ from .validate import (
     reset_problems,
     validate,
 )
+from .wording import unit_name
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +172,11 @@ class FileCheck:
 
     form: Form | None
     result: ValidationResult
+    identified_by: str | None = None
+    """`file_name`, or `header_row` for a name without a form code told by its header."""
+    header_row: int | None = None
+    header_forms: list[str] = field(default_factory=list)
+    """For a name without a form code: the forms whose header row the file holds."""
 
 
 @dataclass
@@ -179,6 +187,9 @@ class Prepared:
     form: Form | None
     data: SheetData | None = None
     problems: list[Problem] | None = None
+    header_forms: dict[str, SheetData] | None = None
+    """For a name without a form code: the forms whose header row the file holds, each with
+    the file read as that form."""
 
 
 def _order(f: LandingFile) -> tuple[Any, ...]:
@@ -215,11 +226,12 @@ def prepare(f: LandingFile, ref: Reference, sandbox: Sandbox) -> Prepared:
             unit_problem: FileRejected | None = exc
         else:
             unit_problem = None
-        if form is None or unit_problem is not None:
+        if unit_problem is not None:
             sandbox.check(f.source)  # the content comes first
-            if unit_problem is not None:
-                raise unit_problem
-            return Prepared(None)
+            raise unit_problem
+        if form is None:
+            # the content checks, then the header row of every form, in one request
+            return Prepared(None, header_forms=sandbox.identify(f.source, check=True))
         # the content checks and the reading in one request to the worker
         return Prepared(form, sandbox.read(f.source, form, check=True))
     except FileRejected as exc:
@@ -237,22 +249,30 @@ def finish(
     ref: Reference,
     roots: tuple[str, ...] = (),
 ) -> FileCheck:
-    """The checks that need the store: the forms a unit owes (for a name without a form
-    code) and every rule of the form. The problems are left in the temp table `_zw_p` and
-    the normalised rows in the temp view `_zw_n` (empty when the file was not read).
-    Absolute paths under `roots` are cut out of file-level messages."""
+    """The checks that need the store: the form of a name without a form code (its header
+    row matching exactly one form the unit owes) and every rule of the form. The problems
+    are left in the temp table `_zw_p` and the normalised rows in the temp view `_zw_n`
+    (empty when the file was not read). Absolute paths under `roots` are cut out of
+    file-level messages."""
     form, problems = prepared.form, prepared.problems
+    how = "file_name" if form is not None else None
+    header_forms = list(prepared.header_forms or {})
     if problems is None:
         try:
-            form = form or form_of(con, f, parse_month(f.month), ref)
-            assert prepared.data is not None
+            data = prepared.data
+            if form is None:
+                found = prepared.header_forms or {}
+                form = form_of(con, f, parse_month(f.month), ref, header_forms=found)
+                data, how = found[form.code], "header_row"
+            assert data is not None
             ctx = Context(
                 month=parse_month(f.month),
                 unit_code=f.unit_code,
                 ref=ref,
-                sheet=prepared.data.sheet,
+                sheet=data.sheet,
             )
-            return FileCheck(form, validate(con, prepared.data, form, ctx))
+            result = validate(con, data, form, ctx)
+            return FileCheck(form, result, how, data.header_row, header_forms)
         except FileRejected as exc:
             problems = exc.problems
         except (KeyboardInterrupt, SystemExit):
@@ -260,11 +280,11 @@ def finish(
         except Exception as exc:  # noqa: BLE001 - one file never stops the run
             problems = _internal_error(exc).problems
     empty_rows(con)
-    reset_problems(con, [scrub_problem(p, roots) for p in problems])
+    reset_problems(con, [with_fix(scrub_problem(p, roots)) for p in problems])
     result = fetch_result(con)
     if not result.errors:
         result.errors = 1
-    return FileCheck(form, result)
+    return FileCheck(form, result, how, header_forms=header_forms)
 
 
 def validate_file(
@@ -283,6 +303,88 @@ def validate_file(
     earlier months from it)."""
     box = sandbox or shared(IntakeLimits.from_env())
     return finish(con, f, prepare(f, ref, box), ref, roots_of(Path(landing)))
+
+
+def landing_place(paths: IntakePaths, month: str, unit_code: str) -> str:
+    """Where a unit's files for `month` go, as a submitter is told it: `landing/2019-07/lce/`
+    relative to the home (relative to the landing folder when it is elsewhere: no server
+    path is shown)."""
+    try:
+        base = Path(paths.landing).absolute().relative_to(Path(paths.home).absolute())
+        prefix = f"{base.as_posix()}/" if str(base) != "." else ""
+    except ValueError:
+        prefix = ""
+    return f"{prefix}{month}/{unit_code or '<单位代码>'}/"
+
+
+def receipt_facts(
+    con: duckdb.DuckDBPyConnection | StoreConnection,
+    paths: IntakePaths,
+    ref: Reference,
+    f: LandingFile,
+    check: FileCheck,
+    version: int | None,
+) -> ReceiptFacts:
+    """What the receipt of `f` tells besides the check: the unit's name, the due date, how
+    the form was told, where and as which version to resubmit, an earlier on-time version.
+    A file is receipted whatever happens here (the facts it could not learn are left out)."""
+    url = portal_url()
+    where = url or landing_place(paths, f.month, f.unit_code)
+    try:
+        return _facts(con, ref, f, check, version, where, bool(url))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception:  # the receipt is written all the same
+        log.exception("receipt facts of %s", f.rel)
+        return ReceiptFacts(where=where, is_portal=bool(url))
+
+
+def _facts(
+    con: duckdb.DuckDBPyConnection | StoreConnection,
+    ref: Reference,
+    f: LandingFile,
+    check: FileCheck,
+    version: int | None,
+    where: str,
+    is_portal: bool,
+) -> ReceiptFacts:
+    try:
+        month = parse_month(f.month)
+    except MonthError:
+        return ReceiptFacts(where=where, is_portal=is_portal)
+    unit = ref.unit(f.unit_code, month) if f.unit_code else None
+    form = check.form
+    owed: list[str] = []
+    if form is None and unit is not None:
+        owed = forms_owed(con, month, f.unit_code, ref)
+    named = owed or check.header_forms
+    code = form.code if form else (named[0] if named else None)
+    earlier = None
+    if form is not None and version:
+        due = due_on(month, form.code, ref)
+        row = con.execute(
+            f"""
+            select version, submitted_at from raw.submissions
+            where month = ? and unit_code = ? and form_code = ? and version < ?
+                and status in {ACCEPTED}
+            order by submitted_at, version
+            limit 1
+            """,
+            [month, f.unit_code, form.code, version],
+        ).fetchall()
+        if row and is_on_time(row[0][1], due):
+            earlier = int(row[0][0])
+    return ReceiptFacts(
+        unit_name=unit_name(ref, f.unit_code, month) if f.unit_code else None,
+        due_on=due_on(month, code, ref) if code else None,
+        identified_by=check.identified_by,
+        header_row=check.header_row,
+        next_version=version + 1 if version else None,
+        where=where,
+        is_portal=is_portal,
+        owed=named,
+        earlier_on_time=earlier,
+    )
 
 
 def roots_of(*folders: Path) -> tuple[str, ...]:
@@ -440,10 +542,11 @@ class Ingestor:
         return new, skipped, deferred
 
     def take_and_process(self, f: LandingFile) -> FileOutcome | None:
-        """Copy a whole file (NotWhole when it is not), then process it; None when the
-        store already holds it."""
+        """Copy a whole file (NotWhole when it is not; a file `ordered` copied already is
+        not copied again), then process it; None when the store already holds it."""
         if _is_regular(f):
-            f = take(self.paths.landing, f, self.snapshot_folder())
+            if not f.sha256:
+                f = take(self.paths.landing, f, self.snapshot_folder())
             if (f.rel, f.sha256) in self.seen:
                 discard(f.snapshot)
                 return None
@@ -469,7 +572,7 @@ class Ingestor:
             else f"{f.month}/{f.unit_code}/_/{f.key}"
         )
         record = self._record(f, form, month, version, sid, result)
-        latest = self._receipt_and_keep(f, record, result)
+        latest = self._receipt_and_keep(f, record, check)
         load_file(con, record, form)
         self.seen.add((f.rel, f.sha256))
         forget_received(self.paths, f)
@@ -527,12 +630,11 @@ class Ingestor:
             )
         return record
 
-    def _receipt_and_keep(
-        self, f: LandingFile, record: SubmissionRecord, result: ValidationResult
-    ) -> Path:
+    def _receipt_and_keep(self, f: LandingFile, record: SubmissionRecord, check: FileCheck) -> Path:
         """Write the receipts (the latest address and the version's own); move the snapshot
         to the archive (accepted) or to quarantine with the version's receipts (rejected).
         Fills the record's paths; returns the latest JSON receipt's path."""
+        result = check.result
         tag = f"v{record.version}" if record.version else f.key
         receipt = receipt_dict(
             file=f.rel,
@@ -549,10 +651,10 @@ class Ingestor:
             rows_loaded=record.rows_loaded,
             submission_id=record.submission_id,
             sha256=f.sha256,
+            facts=receipt_facts(self.con, self.paths, self.ref, f, check, record.version),
         )
-        unit = self.ref.unit(f.unit_code, record.month) if f.unit_code else None
         folder = self.paths.receipts / Path(f.rel).parent
-        own_json, own_html = write_receipt(folder, receipt, unit.name if unit else None, tag)
+        own_json, own_html = write_receipt(folder, receipt, receipt["unit_name"], tag)
         record.receipt_path = str(own_json.relative_to(self.paths.home))
         stored = f"{tag}_{f.path.name}"
         if record.accepted:
@@ -566,6 +668,39 @@ class Ingestor:
                 shutil.copyfile(src, _free(target.with_name(target.name + suffix)))
         return folder / f"{f.path.name}.json"
 
+    def ordered(self, files: list[LandingFile], report: IngestReport) -> list[LandingFile]:
+        """`files` in the order they are processed (`_order`). A name without a form code
+        takes the place of the form its header row matches (a plan named in Chinese still
+        goes before the progress reports): such a file is copied here and its header row
+        read in the sandbox. One that is not whole is left for the next run."""
+        ranked: list[tuple[tuple[Any, ...], LandingFile]] = []
+        for f in files:
+            key = _order(f)
+            if f.form is None and _is_regular(f):
+                try:
+                    f = take(self.paths.landing, f, self.snapshot_folder())
+                except NotWhole as exc:
+                    log.info("left for the next run: %s", exc)
+                    report.defer(f.rel)
+                    continue
+                key = (self._header_rank(f), *key[1:])
+            ranked.append((key, f))
+        return [f for _, f in sorted(ranked, key=lambda pair: pair[0])]
+
+    def _header_rank(self, f: LandingFile) -> int:
+        """The place in `FORM_ORDER` of the first form whose header row a taken file holds
+        (last when none, or when the file cannot be read: it is rejected in its turn)."""
+        if f.snapshot is None:
+            return len(FORM_ORDER)
+        try:
+            codes = self.sandbox.header_forms(f.snapshot, check=True)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception:  # noqa: BLE001 - the file is checked again, and rejected, in its turn
+            return len(FORM_ORDER)
+        ranks = [FORM_ORDER.index(c) for c in codes if c in FORM_ORDER]
+        return min(ranks, default=len(FORM_ORDER))
+
     def run_month(
         self, month: str, progress: Any = None, found: tuple[Any, ...] | None = None
     ) -> IngestReport:
@@ -574,8 +709,9 @@ class Ingestor:
         new, report.skipped, deferred = found or self.candidates(month)
         for rel in deferred:
             report.defer(rel)
-        task = progress.add_task(f"ingest {month}", total=len(new)) if progress else None
-        for f in sorted(new, key=_order):
+        todo = self.ordered(new, report)
+        task = progress.add_task(f"ingest {month}", total=len(todo)) if progress else None
+        for f in todo:
             try:
                 outcome = self.take_and_process(f)
             except NotWhole as exc:
@@ -751,6 +887,7 @@ def check_file(
             rows = 0
             if result.status != "rejected":
                 rows = int(con.execute("select count(*) from _zw_n").fetchall()[0][0])
+            facts = receipt_facts(con, paths, ref, f, check, None)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     submitted_at = datetime.fromtimestamp(f.mtime, CST)
@@ -770,9 +907,9 @@ def check_file(
         submission_id=None,
         sha256=f.sha256,
         loaded=False,
+        facts=facts,
     )
-    unit = ref.unit(f.unit_code, parse_month(f.month)) if f.unit_code else None
-    write_receipt(paths.receipts / Path(f.rel).parent, receipt, unit.name if unit else None)
+    write_receipt(paths.receipts / Path(f.rel).parent, receipt, receipt["unit_name"])
     return receipt
 
 

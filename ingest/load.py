@@ -14,6 +14,7 @@ import duckdb
 
 from .forms import LINEAGE_COLUMNS, Form
 from .store import ACCEPTED, ensure_schema
+from .validate.problems import STORED_COLUMNS
 
 __all__ = ["SubmissionRecord", "ensure_schema", "load_file"]
 
@@ -84,7 +85,7 @@ def load_file(
             list(astuple(record)),
         )
         con.execute(
-            f"insert into raw.problems select ?, * from {problems_table}",
+            f"insert into raw.problems select ?, {STORED_COLUMNS} from {problems_table}",
             [record.submission_id],
         )
         con.execute("commit")

@@ -28,8 +28,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .errors import FileRejected, Problem
-from .forms import Form
+from .forms import FORMS, Form
 from .safety import check_column_count, check_row_count
+from .wording import column_letter
 
 HEADER_SEARCH_ROWS = 30
 """How many rows from the top may hold the header row."""
@@ -61,6 +62,9 @@ class SheetData:
     """Headers the form does not know (ignored)."""
     missing_optional: list[str] = field(default_factory=list)
     """Optional headers the file lacks (their columns are null)."""
+    columns: dict[str, str] = field(default_factory=dict)
+    """The Excel column letter of each header found: a form field by the form's header
+    (`1-本月累计完成投资(万元)` → `D`), an extra column by its text as written."""
 
     @property
     def num_rows(self) -> int:
@@ -85,6 +89,59 @@ def clean_header(text: object) -> str:
         return ""
     s = re.sub(r"\s+", "", str(text))
     return s.replace("（", "(").replace("）", ")")
+
+
+def column_letters(header_cells: list[object], form: Form, letters: list[str]) -> dict[str, str]:
+    """Header → Excel column letter for the non-empty cells of the header row (`letters[j]`
+    is the letter of cell `j`); a form field is named by the form's own header."""
+    by_clean = {clean_header(f.header): f.header for f in form.fields}
+    out: dict[str, str] = {}
+    for j, cell in enumerate(header_cells):
+        text = "" if cell is None else str(cell).strip()
+        if text and j < len(letters):
+            out.setdefault(by_clean.get(clean_header(text), text), letters[j])
+    return out
+
+
+def header_matches(row: list[object], form: Form) -> bool:
+    """True when `row` is a header row of `form`: it holds every required header of the
+    form and no header that only other forms have (a column no form knows, such as 序号,
+    does not count against it)."""
+    cells = {clean_header(c) for c in row} - {""}
+    own = {clean_header(h) for h in form.headers}
+    others = {clean_header(h) for f in FORMS.values() for h in f.headers} - own
+    required = {clean_header(h) for h in form.required_headers}
+    return required <= cells and not cells & others
+
+
+def identify_forms(
+    path: Path, forms: list[Form] | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> list[Form]:
+    """The forms (of `forms`, default every form) whose header row the file holds among its
+    first `HEADER_SEARCH_ROWS` rows (`header_matches`), in registry order. For a workbook,
+    each form is looked for in the sheet the reader would read as that form."""
+    path = Path(path)
+    forms = list(FORMS.values()) if forms is None else forms
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        reader = fastexcel.read_excel(str(path))
+        heads: dict[str, list[list[object]]] = {}
+        found = []
+        for form in forms:
+            name = _pick_sheet(reader, form)
+            if name not in heads:
+                sheet = reader.load_sheet(
+                    name, header_row=None, n_rows=HEADER_SEARCH_ROWS, dtypes="string"
+                )
+                check_column_count(sheet.width, path, name)
+                heads[name] = [list(r.values()) for r in _arrow(sheet).to_pylist()]
+            if any(header_matches(row, form) for row in heads[name]):
+                found.append(form)
+        return found
+    if suffix == ".csv":
+        head_rows = _csv_head(path.read_bytes(), path)[3]
+        return [f for f in forms if any(header_matches(row, f) for row in head_rows)]
+    return []
 
 
 def read_submission(
@@ -284,15 +341,21 @@ def _pick_sheet(reader: fastexcel.ExcelReader, form: Form) -> str:
     return names[0]
 
 
+def _arrow(sheet: fastexcel.ExcelSheet) -> pa.Table:
+    data = sheet.to_arrow()
+    if isinstance(data, pa.RecordBatch):
+        data = pa.Table.from_batches([data])
+    return data
+
+
 def _read_xlsx(path: Path, form: Form) -> SheetData:
     reader = fastexcel.read_excel(str(path))
     sheet_name = _pick_sheet(reader, form)
     sheet = reader.load_sheet(sheet_name, header_row=None, dtypes="string")
     check_column_count(sheet.width, path, sheet_name)
     check_row_count(max(sheet.height - 1, 0), path, sheet_name)
-    data = sheet.to_arrow()
-    if isinstance(data, pa.RecordBatch):
-        data = pa.Table.from_batches([data])
+    letters = [column_letter(c.absolute_index) for c in sheet.available_columns()]
+    data = _arrow(sheet)
     offset = _first_data_row(path, sheet_name)
     head = data.slice(0, HEADER_SEARCH_ROWS).to_pylist()
     head_rows = [list(r.values()) for r in head]
@@ -303,7 +366,8 @@ def _read_xlsx(path: Path, form: Form) -> SheetData:
     check_row_count(body.num_rows, path, sheet_name)
     rows = int_range(header_row + 1, body.num_rows)
     table = _shape(body, rows, positions, form)
-    return SheetData(sheet_name, header_row, found, table, extra, missing)
+    columns = column_letters(head_rows[h], form, letters)
+    return SheetData(sheet_name, header_row, found, table, extra, missing, columns)
 
 
 # ---------------------------------------------------------------- csv
@@ -337,10 +401,10 @@ def _sniff_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(path: Path, form: Form, con: duckdb.DuckDBPyConnection) -> SheetData:
-    raw = path.read_bytes()
+def _csv_head(raw: bytes, path: Path) -> tuple[str, str, str, list[list[object]], list[int], int]:
+    """A CSV's text, encoding and delimiter (from its bytes `raw`), its first
+    `HEADER_SEARCH_ROWS` records, the line each starts on, and the last line read."""
     text, encoding = decode_csv(raw, path)
-    sheet_name = path.stem
     head_lines: list[str] = []
     pos = 0
     for _ in range(HEADER_SEARCH_ROWS):
@@ -362,12 +426,19 @@ def _read_csv(path: Path, form: Form, con: duckdb.DuckDBPyConnection) -> SheetDa
             start = reader.line_num + 1
     except csv.Error:
         pass
-    check_column_count(max((len(r) for r in head_rows), default=0), path, sheet_name)
+    check_column_count(max((len(r) for r in head_rows), default=0), path, path.stem)
+    return text, encoding, delim, head_rows, line_of, reader.line_num
+
+
+def _read_csv(path: Path, form: Form, con: duckdb.DuckDBPyConnection) -> SheetData:
+    raw = path.read_bytes()
+    sheet_name = path.stem
+    text, encoding, delim, head_rows, line_of, last_line = _csv_head(raw, path)
     h = _find_header(head_rows, form, sheet_name, 1)
     header_line = line_of[h]
     positions, found, extra, missing = _map_columns(head_rows[h], form, sheet_name, header_line)
     width = max(len(head_rows[h]), 1)
-    header_end = _record_end_line(head_rows, line_of, h, reader.line_num)
+    header_end = _record_end_line(head_rows, line_of, h, last_line)
     with tempfile.TemporaryDirectory(prefix="zonewh-csv-") as tmp:
         source = path
         if encoding == "gb18030":
@@ -379,7 +450,9 @@ def _read_csv(path: Path, form: Form, con: duckdb.DuckDBPyConnection) -> SheetDa
     check_row_count(data.num_rows, path, sheet_name)
     rows = _csv_line_numbers(raw, header_end, data.num_rows, text, delim)
     table = _shape(data, rows, positions, form, keep)
-    return SheetData(sheet_name, header_line, found, table, extra, missing)
+    letters = [column_letter(j) for j in range(len(head_rows[h]))]
+    columns = column_letters(head_rows[h], form, letters)
+    return SheetData(sheet_name, header_line, found, table, extra, missing, columns)
 
 
 def _record_end_line(rows: list[list[object]], starts: list[int], h: int, last_line: int) -> int:

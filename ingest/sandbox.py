@@ -109,14 +109,35 @@ class Sandbox:
             table = pa.ipc.open_file(pa.memory_map(str(out))).read_all()
         finally:
             out.unlink(missing_ok=True)
-        return SheetData(
-            reply["sheet"],
-            reply["header_row"],
-            reply["headers"],
-            table,
-            reply["extra"],
-            reply["missing"],
-        )
+        return _sheet_data(reply, table)
+
+    def identify(self, path: Path, check: bool = False) -> dict[str, SheetData]:
+        """The forms whose header row the file holds (`readers.identify_forms`), each with the
+        file read as that form, in the worker (one request). With `check`, the content
+        checks run first."""
+        import pyarrow as pa
+
+        with self._lock:
+            self._count += 1
+            out = self._folder() / f"{self._count}.arrow"
+        request = {"op": "identify", "path": str(path), "out": str(out), "check": check}
+        found: dict[str, SheetData] = {}
+        try:
+            reply = self._call(request, Path(path))
+            for i, match in enumerate(reply["matches"]):
+                part = out.with_name(f"{out.name}.{i}")
+                table = pa.ipc.open_file(pa.memory_map(str(part))).read_all()
+                found[match["form"]] = _sheet_data(match, table)
+        finally:
+            for part in out.parent.glob(f"{out.name}*"):
+                part.unlink(missing_ok=True)
+        return found
+
+    def header_forms(self, path: Path, check: bool = False) -> list[str]:
+        """The forms whose header row the file holds (`readers.identify_forms`), in the
+        worker, without reading the file as them. With `check`, the content checks first."""
+        reply = self._call({"op": "identify", "path": str(path), "check": check}, Path(path))
+        return [m["form"] for m in reply["matches"]]
 
     def _call(self, request: dict[str, Any], path: Path) -> dict[str, Any]:
         with self._lock:
@@ -287,6 +308,19 @@ def close_shared() -> None:
         _SHARED.clear()
 
 
+def _sheet_data(reply: dict[str, Any], table: Any) -> SheetData:
+    """The reader's result from a worker's reply and the table it wrote."""
+    return SheetData(
+        reply["sheet"],
+        reply["header_row"],
+        reply["headers"],
+        table,
+        reply["extra"],
+        reply["missing"],
+        reply.get("columns") or {},
+    )
+
+
 # ---------------------------------------------------------------- rejections
 
 ADVICE_ZH = "请检查文件能否在 Excel 中正常打开，删除多余的行、列和工作表，另存为 .xlsx 后重新报送"
@@ -415,6 +449,14 @@ def _serve(memory_mb: int) -> None:
             if request["op"] == "check":
                 answer({"ok": True})
                 continue
+            if request["op"] == "identify":
+                forms = readers.identify_forms(path, con=con)
+                if "out" not in request:  # which forms only
+                    answer({"ok": True, "matches": [{"form": f.code} for f in forms]})
+                    continue
+                found = [(f.code, readers.read_submission(path, f, con)) for f in forms]
+                answer(_deliver_all(found, Path(request["out"])))
+                continue
             data = readers.read_submission(path, FORMS[request["form"]], con)
             answer(_deliver(data, Path(request["out"])))
         except FileRejected as exc:
@@ -431,30 +473,54 @@ def _serve(memory_mb: int) -> None:
                 answer({"ok": False, "error": f"{type(exc).__name__}: {text}"[:400]})
 
 
-def _deliver(data: SheetData, out: Path) -> dict[str, Any]:
-    """Write the table as Arrow IPC to `out` (within the output limits); the reply."""
+def _over_limits(tables: list[Any]) -> dict[str, Any] | None:
+    """The reply refusing `tables` when together they exceed the output limits."""
+    rows = sum(t.num_rows for t in tables)
+    cells = sum(t.num_rows * max(t.num_columns, 1) for t in tables)
+    size = sum(t.nbytes for t in tables)
+    if cells > MAX_OUTPUT_CELLS or size > MAX_OUTPUT_BYTES:
+        columns = max((t.num_columns for t in tables), default=0)
+        return {"ok": False, "limit": "output", "rows": rows, "columns": columns, "bytes": size}
+    return None
+
+
+def _write_table(table: Any, out: Path) -> None:
     import pyarrow as pa
 
-    table = data.table
-    cells = table.num_rows * max(table.num_columns, 1)
-    if cells > MAX_OUTPUT_CELLS or table.nbytes > MAX_OUTPUT_BYTES:
-        return {
-            "ok": False,
-            "limit": "output",
-            "rows": table.num_rows,
-            "columns": table.num_columns,
-            "bytes": table.nbytes,
-        }
     with pa.OSFile(str(out), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
+
+
+def _meta(data: SheetData) -> dict[str, Any]:
+    """What the reply says of a read besides its table."""
     return {
-        "ok": True,
         "sheet": data.sheet,
         "header_row": data.header_row,
         "headers": data.headers,
         "extra": data.extra_headers,
         "missing": data.missing_optional,
+        "columns": data.columns,
     }
+
+
+def _deliver(data: SheetData, out: Path) -> dict[str, Any]:
+    """Write the table as Arrow IPC to `out` (within the output limits); the reply."""
+    refused = _over_limits([data.table])
+    if refused:
+        return refused
+    _write_table(data.table, out)
+    return {"ok": True, **_meta(data)}
+
+
+def _deliver_all(found: list[tuple[str, SheetData]], out: Path) -> dict[str, Any]:
+    """Write each form's table to `<out>.<i>` (within the output limits, all together);
+    the reply listing the forms found."""
+    refused = _over_limits([data.table for _, data in found])
+    if refused:
+        return refused
+    for i, (_, data) in enumerate(found):
+        _write_table(data.table, out.with_name(f"{out.name}.{i}"))
+    return {"ok": True, "matches": [{"form": code, **_meta(data)} for code, data in found]}
 
 
 def main(argv: list[str] | None = None) -> None:

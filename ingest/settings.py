@@ -119,3 +119,13 @@ class IntakeLimits:
                 raise ValueError(f"{var} must be a number of at least {smallest:g}, got {text!r}")
             values[name] = int(value) if name == "parse_memory_mb" else value
         return cls(**values)
+
+
+PORTAL_URL_ENV = "ZONEWH_PORTAL_URL"
+"""The web portal's address; when set, receipts send a resubmission there."""
+
+
+def portal_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """The portal address from `ZONEWH_PORTAL_URL` (read when called); None when unset."""
+    env = os.environ if environ is None else environ
+    return (env.get(PORTAL_URL_ENV) or "").strip() or None

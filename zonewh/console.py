@@ -19,8 +19,9 @@ STATUS_ZH = {
     "rejected": "退回",
     "missing": "未报",
     "waived": "豁免",
+    "not_owed": "暂不需报",
 }
-STATUS_STYLE = {"on_time": "green", "late": "yellow", "waived": "cyan"}
+STATUS_STYLE = {"on_time": "green", "late": "yellow", "waived": "cyan", "not_owed": "dim"}
 OUTCOME_ZH = {"failed": "未通过", "warned": "警告", "error": "未能运行", "not_run": "未运行"}
 
 
@@ -176,7 +177,8 @@ def print_ingest_report(console: Console, report: Any) -> None:
 
 
 def print_status(console: Console, month: str, rows: list[Any]) -> None:
-    """Who has submitted what for a month: unit and form names, status, times, a summary."""
+    """Who has submitted what for a month: unit and form names, status, times, a summary,
+    and why a form is not owed (the year's plan not accepted yet) with what to do."""
     names = form_names()
     table = Table(title=f"报送情况 submissions {month}")
     for column in (
@@ -201,9 +203,10 @@ def print_status(console: Console, month: str, rows: list[Any]) -> None:
     ):
         status = str(_get(r, "status", ""))
         form = str(_get(r, "form_code", ""))
+        note = "（见说明）" if _get(r, "note_zh") else ""
         table.add_row(
             f"{_get(r, 'unit_name') or ''} ({_get(r, 'unit_code')})",
-            names.get(form, form),
+            f"{_get(r, 'form_name') or names.get(form, form)}{note}",
             str(_get(r, "due_on", "") or ""),
             f"[{STATUS_STYLE.get(status, 'red')}]{STATUS_ZH.get(status, status)}[/]",
             beijing(_get(r, "first_received_at")),
@@ -219,9 +222,18 @@ def print_status(console: Console, month: str, rows: list[Any]) -> None:
         {
             str(_get(r, "unit_name") or _get(r, "unit_code"))
             for r in rows
-            if _get(r, "status") in ("missing", "rejected")
+            if _get(r, "status") in ("missing", "rejected") and not _get(r, "note_zh")
         }
     )
     console.print(f"应报 {sum(counts.values())} 份：" + "，".join(parts) + "。")
     if chase:
         console.print(f"需催报：{'、'.join(chase)}")
+    notes: dict[str, list[str]] = {}
+    for r in rows:
+        if _get(r, "note_zh"):
+            form = str(_get(r, "form_code", ""))
+            title = str(_get(r, "form_name") or names.get(form, form))
+            if title not in notes.setdefault(str(_get(r, "note_zh")), []):
+                notes[str(_get(r, "note_zh"))].append(title)
+    for text, titles in notes.items():
+        console.print(f"说明（{'、'.join(titles)}）：{text}")

@@ -4,6 +4,7 @@ criteria of its group and their maxima, and every criterion scored."""
 from __future__ import annotations
 
 from ..forms import Field, Form
+from ..wording import GROUP_ZH
 from .context import Context, FieldRule, FormRule
 from .problems import sql_text
 
@@ -12,7 +13,7 @@ def r_campaign_led_by_submitter(ctx: Context, f: Field) -> str:
     u = sql_text(ctx.unit_code)
     return f"""
         select n._row, n.t_campaign_code,
-            '应为本月正在开展、由 ' || {u} || ' 牵头的考核项目',
+            {sql_text(f"应为本月正在开展、由{ctx.unit_label}牵头的考核项目")},
             'expected a campaign running this month that ' || {u} || ' leads'
         from _zw_n as n
         left join _zw_cmap as c on c.key = n.campaign_code
@@ -37,9 +38,14 @@ def r_assessed_unit_known(ctx: Context, f: Field) -> str:
 
 
 def r_criterion_of_campaign(ctx: Context, f: Field) -> str:
-    return """
-        select n._row, n.t_criterion_code, '应为该考核项目（' || c.campaign_code || '）对“'
-                || u.unit_type || '”组的考核内容代码或名称',
+    group_zh = (
+        "case u.unit_type "
+        + " ".join(f"when {sql_text(k)} then {sql_text(v)}" for k, v in GROUP_ZH.items())
+        + " else u.unit_type end"
+    )
+    return f"""
+        select n._row, n.t_criterion_code, '应为考核项目“' || c.campaign_name || '”（'
+                || c.campaign_code || '）对' || {group_zh} || '的考核内容代码或名称',
             'expected a criterion of campaign ' || c.campaign_code || ' for group '
                 || u.unit_type
         from _zw_n as n

@@ -10,6 +10,7 @@ from ..errors import Problem
 from ..forms import Field, Form
 from ..months import month_end
 from ..reference import Reference
+from ..wording import unit_label
 
 
 @dataclass
@@ -24,6 +25,11 @@ class Context:
     @property
     def end(self) -> date:
         return month_end(self.month)
+
+    @property
+    def unit_label(self) -> str:
+        """The submitting unit as a person names it: `区国土建设环保局（lce）`."""
+        return unit_label(self.ref, self.unit_code, self.month)
 
 
 @dataclass

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import duckdb
 
-from ..calendar import submitters
+from ..advice import FIX_ZH, type_fix_zh
+from ..calendar import why_not_owed
 from ..errors import Problem
 from ..forms import Form
 from ..readers import SheetData
+from ..wording import cell_name, form_label, unit_label
 from .context import Context, ValidationResult
 from .lookups import prepare
 from .problems import fetch_result, insert_problems, reset_problems, rule_branch, sql_text
 from .rows import normalise
-from .rules import FIELD_RULES, FORM_RULES
+from .rules import FIELD_RULES, FORM_RULES, ROW_CONDITIONS
 
 TYPE_WORDS = {
     "number": ("数字", "a number"),
@@ -37,15 +39,19 @@ def generic_checks(form: Form) -> list[str]:
                     f.header,
                     f"select _row, t_{c}, '应为{zh}{unit}', 'expected {en}' "
                     f"from _zw_n where not b_{c} and {c} is null",
+                    type_fix_zh(f.type, f.money_unit),
                 )
             )
         if f.required:
+            unless = ""
+            if f.required_unless:
+                unless = f" and not ({ROW_CONDITIONS[f.required_unless]})"
             branches.append(
                 rule_branch(
                     "required",
                     f.header,
                     f"select _row, null, '必填，不能为空', 'required, must not be empty' "
-                    f"from _zw_n where b_{c}",
+                    f"from _zw_n as n where b_{c}{unless}",
                 )
             )
         if f.enum:
@@ -65,12 +71,14 @@ def generic_checks(form: Form) -> list[str]:
 def file_problems(
     con: duckdb.DuckDBPyConnection, data: SheetData, form: Form, ctx: Context
 ) -> list[Problem]:
-    """Whole-file problems: a submitter the calendar does not expect, no data rows where the
-    form needs some, columns the form does not know (a warning)."""
+    """Whole-file problems: a submitter the calendar does not expect (saying why, such as the
+    year's plan not accepted yet), no data rows where the form needs some, columns the form
+    does not know (a warning)."""
     problems: list[Problem] = []
-    allowed = submitters(con, ctx.month, form.code, ctx.ref)
-    if ctx.unit_code not in allowed:
-        who = "、".join(sorted(allowed)) or "无"
+    unit, title = unit_label(ctx.ref, ctx.unit_code, ctx.month), form_label(form.code)
+    reason = why_not_owed(con, ctx.month, ctx.unit_code, form.code, ctx.ref)
+    if reason is not None:
+        expected = f"{unit}本月不需要报送{title}：{reason.cause_zh}"
         problems.append(
             Problem(
                 "error",
@@ -79,13 +87,15 @@ def file_problems(
                 None,
                 None,
                 ctx.unit_code,
-                f"单位“{ctx.unit_code}”不报送“{form.title}”（{form.code}）；"
-                f"本月应报送该表的单位：{who}",
-                f"unit {ctx.unit_code!r} does not submit form {form.code} for this month; "
-                f"expected from: {', '.join(sorted(allowed)) or 'nobody'}",
+                f"{expected}。怎么办：{reason.action_zh}",
+                f"unit {ctx.unit_code!r} does not submit form {form.code} for this month: "
+                f"{reason.cause_en}; {reason.action_en}",
+                expected_zh=expected,
+                fix_zh=reason.action_zh,
             )
         )
     if data.num_rows == 0 and not form.allows_empty:
+        expected = f"{title}没有数据行（只有表头）"
         problems.append(
             Problem(
                 "error",
@@ -94,11 +104,17 @@ def file_problems(
                 None,
                 None,
                 None,
-                f"“{form.title}”没有数据行（只有表头）",
+                f"{expected}。怎么改：{FIX_ZH['no_rows']}",
                 f"form {form.code} has no data rows (header only)",
+                expected_zh=expected,
+                fix_zh=FIX_ZH["no_rows"],
             )
         )
     for h in data.extra_headers:
+        letter = data.columns.get(h)
+        cell = cell_name(letter, data.header_row)
+        where = f"{cell} 单元格（第 {data.header_row} 行）" if cell else f"第 {data.header_row} 行"
+        expected = f"列“{h}”不属于{title}，已忽略"
         problems.append(
             Problem(
                 "warning",
@@ -107,9 +123,12 @@ def file_problems(
                 data.header_row,
                 h,
                 None,
-                f"工作表“{data.sheet}”第 {data.header_row} 行：列“{h}”不属于“{form.title}”，已忽略",
+                f"工作表“{data.sheet}”{where}：{expected}。怎么改：{FIX_ZH['extra_column']}",
                 f"sheet {data.sheet!r}, row {data.header_row}: column {h!r} is not part of "
                 f"form {form.code} and was ignored",
+                cell=cell,
+                expected_zh=expected,
+                fix_zh=FIX_ZH["extra_column"],
             )
         )
     return problems
@@ -131,5 +150,5 @@ def validate(
     for rule in form.form_rules:
         header, sql = FORM_RULES[rule](ctx, form)
         branches.append(rule_branch(rule, header, sql))
-    insert_problems(con, branches, ctx.sheet)
+    insert_problems(con, branches, ctx.sheet, data.columns)
     return fetch_result(con)

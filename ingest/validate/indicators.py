@@ -39,16 +39,30 @@ def r_cluster_known(ctx: Context, f: Field) -> str:
     """
 
 
+GROWTH_ONLY = "n.b_value_month and n.b_value_ytd and n.b_value_ytd_prior and not n.b_yoy_growth_pct"
+"""A row of econ_indicators (`_zw_n as n`) carrying only the growth rate: no 本月, no
+1-本月累计, no 上年同期累计, a 同比增长(%)."""
+
+PERCENT_SIGNS = ("%", "％")
+
+
 def r_unit_convertible(ctx: Context, f: Field) -> str:
     money = ", ".join(sql_text(u) for u in MONEY_UNITS_WAN)
+    note_zh = note_en = exempt = ""
+    if f.required_unless == "growth_only":
+        percent = ", ".join(sql_text(s) for s in PERCENT_SIGNS)
+        exempt = f"and not (n.unit in ({percent}) and {GROWTH_ONLY})"
+        note_zh = "（只填同比增长的行可填“%”或留空）"
+        note_en = " (a row carrying only the growth rate may say % or nothing)"
     return f"""
-        select n._row, n.t_unit, '应可换算为指标目录单位“' || i.unit || '”',
-            'expected a unit convertible to the catalog unit ''' || i.unit || ''''
+        select n._row, n.t_unit, '应可换算为指标目录单位“' || i.unit || '”{note_zh}',
+            'expected a unit convertible to the catalog unit ''' || i.unit || '''{note_en}'
         from _zw_n as n
         inner join _zw_ind as i using (indicator_code)
         where n.unit is not null
             and n.unit <> i.unit
             and not (n.unit in ({money}) and i.unit in ({money}))
+            {exempt}
     """
 
 
@@ -130,6 +144,10 @@ def f_quarterly_only_at_quarter_end(ctx: Context, form: Form) -> tuple[str, str]
     """,
     )
 
+
+ROW_CONDITIONS: dict[str, str] = {"growth_only": GROWTH_ONLY}
+"""Row conditions (over `_zw_n as n`) under which a required column may be empty
+(`forms.Field.required_unless`)."""
 
 FIELD_RULES: dict[str, FieldRule] = {
     "indicator_known": r_indicator_known,

@@ -195,7 +195,8 @@ def progress_of(con: duckdb.DuckDBPyConnection, month: date, name: str) -> None:
 
 
 def campaigns(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
-    """`_zw_cmap(key, campaign_code, lead_unit, running, unit_groups)` and `_zw_crit`."""
+    """`_zw_cmap(key, campaign_code, lead_unit, running, unit_groups, campaign_name)` and
+    `_zw_crit`."""
     rows = []
     for text in distinct_values(con, "campaign_code"):
         camp = ctx.ref.campaign(text) or next(
@@ -208,14 +209,15 @@ def campaigns(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
                 camp.lead_unit if camp else None,
                 bool(camp and camp.is_running(ctx.month)),
                 "|".join(camp.unit_groups) if camp else None,
+                camp.name if camp else None,
             ]
         )
     con.execute(
         "create or replace temp table _zw_cmap (key varchar, campaign_code varchar, "
-        "lead_unit varchar, running boolean, unit_groups varchar)"
+        "lead_unit varchar, running boolean, unit_groups varchar, campaign_name varchar)"
     )
     if rows:
-        con.executemany("insert into _zw_cmap values (?, ?, ?, ?, ?)", rows)
+        con.executemany("insert into _zw_cmap values (?, ?, ?, ?, ?, ?)", rows)
     con.execute(
         "create or replace temp table _zw_crit (campaign_code varchar, unit_group varchar, "
         "criterion_code varchar, criterion_name varchar, max_score double)"

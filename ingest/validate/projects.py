@@ -47,10 +47,11 @@ def r_project_in_plan_of_submitter(ctx: Context, f: Field) -> str:
     u = sql_text(ctx.unit_code)
     return f"""
         select n._row, n.t_project_code,
-            '应为本年度重点项目计划中由 ' || {u} || ' 负责的项目编号',
+            {sql_text(f"应为{ctx.month.year}年度重点项目计划中由{ctx.unit_label}负责的项目编号")},
             'expected a project of this year''s plan with ' || {u} || ' as responsible unit'
         from _zw_n as n
         where n.project_code is not null
+            and exists (select 1 from _zw_plan)
             and n.project_code not in (
                 select project_code from _zw_plan where responsible_code = {u}
             )
@@ -120,6 +121,7 @@ def r_project_in_progress(ctx: Context, f: Field) -> str:
             'expected a project of this month''s progress reports or of this year''s plan'
         from _zw_n
         where project_code is not null
+            and exists (select 1 from _zw_plan)
             and project_code not in (select project_code from _zw_cur)
             and project_code not in (select project_code from _zw_plan)
     """
@@ -157,7 +159,8 @@ def f_every_plan_project_reported(ctx: Context, form: Form) -> tuple[str, str]:
         "项目编号",
         f"""
         select null, p.project_code,
-            '计划中由 ' || {u} || ' 负责的项目“' || p.project_name || '”缺少本月进展行',
+            {sql_text(f"计划中由{ctx.unit_label}负责的项目“")} || p.project_name
+                || '”缺少本月进展行',
             'the plan''s project ''' || p.project_name || ''' of ' || {u}
                 || ' has no progress row'
         from _zw_plan as p

@@ -31,6 +31,9 @@ FIELD_RULES: dict[str, FieldRule] = _join(
 )
 """Column rules by name: each gives SQL yielding (row, value, expected_zh, expected_en)."""
 
+ROW_CONDITIONS: dict[str, str] = _join(indicators.ROW_CONDITIONS)
+"""Row conditions by name (SQL over `_zw_n`), for `forms.Field.required_unless`."""
+
 FORM_RULES: dict[str, FormRule] = _join(
     indicators.FORM_RULES, projects.FORM_RULES, campaigns.FORM_RULES, signings.FORM_RULES
 )

@@ -58,7 +58,8 @@ def sheet_of(form_code: str, rows: Rows) -> SheetData:
         for j, f in enumerate(form.fields)
     }
     cols["_row"] = pa.array(range(2, 2 + len(rows)), pa.int64())
-    return SheetData("Sheet1", 1, list(form.headers), pa.table(cols))
+    letters = {f.header: "ABCDEFGHIJ"[j] for j, f in enumerate(form.fields)}
+    return SheetData("Sheet1", 1, list(form.headers), pa.table(cols), columns=letters)
 
 
 def run(home: IntakePaths, form_code: str, unit: str, month: str, rows: Rows) -> ValidationResult:
@@ -170,6 +171,33 @@ CASES = [
         2,
         "计量单位",
         "家",
+    ),
+    # a row carrying only the growth rate (va_industry, value optional) may say "%"; a row
+    # carrying values may not
+    Case(
+        "unit_convertible",
+        "econ_indicators",
+        "drc",
+        "2019-01",
+        ECON_JAN,
+        setv(1, 3, "%"),
+        setv(0, 3, "%"),
+        2,
+        "计量单位",
+        "%",
+    ),
+    # ... or leave 计量单位 empty; a row carrying values may not
+    Case(
+        "required",
+        "econ_indicators",
+        "drc",
+        "2019-01",
+        ECON_JAN,
+        setv(1, 3, None),
+        setv(0, 3, None),
+        2,
+        "计量单位",
+        None,
     ),
     Case(
         "ytd_required_for_flow",
@@ -771,6 +799,12 @@ def check_fails(home: IntakePaths, case: Case) -> None:
     ), p
     assert p.sheet == "Sheet1"
     assert p.message_zh and p.message_en
+    # the Excel cell, and what to do, in Chinese
+    assert p.fix_zh and p.fix_zh in p.message_zh
+    headers = FORMS[case.form].headers
+    if p.row is not None and p.column in headers:
+        cell = f"{'ABCDEFGHIJ'[headers.index(p.column)]}{p.row}"
+        assert p.cell == cell and f"{cell} 单元格" in p.message_zh
     if case.severity == "error":
         assert result.status == "rejected"
     else:

@@ -265,6 +265,26 @@ def test_a_crash_a_hang_and_a_hog_are_rejections_and_the_batch_goes_on(home: Int
         assert str(home.home) not in text and "Traceback" not in text
 
 
+@pytest.mark.usefixtures("faulty_reader")
+def test_a_file_told_by_its_header_is_read_in_the_sandbox(home: IntakePaths) -> None:
+    """A name without a form code is told by its header row, which the sandbox reads: a
+    reader that crashes or hangs there is that file's rejection, and the run goes on."""
+    limits = IntakeLimits(parse_s=3, parse_memory_mb=1024)
+    for i, name in enumerate(["签约项目_crash", "签约项目_hang", "签约项目_ok"]):
+        _age(write_signings_csv(home.landing / MONTH / "ist" / f"{name}.csv", 5), OLD + i)
+    report = ingest_month(MONTH, home, limits=limits)
+    outcomes = {Path(o.file_path).stem.rsplit("_", 1)[1]: o for o in report.outcomes}
+    assert {k: (o.status, o.form_code) for k, o in outcomes.items()} == {
+        "crash": ("rejected", None),
+        "hang": ("rejected", None),
+        "ok": ("accepted", "investment_signings"),
+    }
+    assert _receipt(home, outcomes["crash"].file_path)["problems"][0]["rule"] == "reader_crashed"
+    assert _receipt(home, outcomes["hang"].file_path)["problems"][0]["rule"] == "reader_timeout"
+    ok = _receipt(home, outcomes["ok"].file_path)
+    assert (ok["identified_by"], ok["rows_loaded"]) == ("header_row", 5)
+
+
 # ---------------------------------------------------------------- links at every level
 
 

@@ -1,5 +1,5 @@
 """`ingest.identify`: the unit folder and the form of a landing file (the one place a name
-without a form code is rejected)."""
+without a form code is told by its header row, or rejected)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_unknown_form_lists_what_the_unit_owes() -> None:
         form_of(con, _file("签约项目.csv"), date(2019, 1, 1), load_reference())
     (p,) = info.value.problems
     assert (p.rule, p.severity, p.value) == ("unknown_form", "error", "签约项目.csv")
-    assert "investment_signings（招商引资签约项目）" in p.message_zh
+    assert "区招商局（ist）本月应报送：招商引资签约项目（investment_signings）" in p.message_zh
     assert "签约项目.csv" in p.message_zh and "签约项目.csv" in p.message_en
     assert "owes these forms this month: investment_signings;" in p.message_en
     assert "investment_signings_签约项目.csv" in p.message_en
@@ -42,7 +42,7 @@ def test_unknown_form_lists_what_the_unit_owes() -> None:
 
 def test_unknown_form_when_nothing_is_owed() -> None:
     p = unknown_form("月报.xlsx", "soc", []).problems[0]
-    assert "本月单位 soc 没有应报送的报表" in p.message_zh
+    assert "区社会事业局（soc）本月没有应报送的报表" in p.message_zh
     assert "unit 'soc' owes no form this month" in p.message_en
 
 
@@ -52,3 +52,31 @@ def test_unit_folder_must_name_a_unit_valid_that_month() -> None:
     with pytest.raises(FileRejected) as info:
         unit_of(_file("x.csv", "nobody"), date(2019, 1, 1), ref)
     assert info.value.problems[0].rule == "unknown_unit"
+
+
+def test_a_name_without_form_code_is_told_by_the_one_owed_form_its_header_matches() -> None:
+    ref = load_reference()
+    with duckdb.connect() as con:
+        found = form_of(
+            con,
+            _file("招商局1月签约项目.xlsx"),
+            date(2019, 1, 1),
+            ref,
+            header_forms={"investment_signings"},
+        )
+        assert found.code == "investment_signings"
+        # a header of a form the unit does not owe tells nothing
+        with pytest.raises(FileRejected) as info:
+            form_of(
+                con,
+                _file("招商局1月签约项目.xlsx"),
+                date(2019, 1, 1),
+                ref,
+                header_forms={"econ_indicators"},
+            )
+    (p,) = info.value.problems
+    assert p.rule == "unknown_form"
+    assert "表头行是主要经济指标完成情况（econ_indicators）的表头" in p.message_zh
+    assert "区招商局（ist）本月不报送该表" in p.message_zh
+    assert "区招商局（ist）本月应报送：招商引资签约项目（investment_signings）" in p.message_zh
+    assert p.fix_zh and "investment_signings_招商局1月签约项目.xlsx" in p.fix_zh

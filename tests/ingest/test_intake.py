@@ -182,7 +182,7 @@ def test_receipts_archive_and_landing_untouched(home: IntakePaths, landing: Land
     assert receipt["status"] == "accepted"
     assert receipt["problems"] == []
     html = (home.receipts / "2019-01" / "lce" / "project_progress.xlsx.html").read_text("utf-8")
-    assert "已接收" in html
+    assert "已受理" in html
     assert (home.archive / "2019-01" / "lce" / "v1_project_progress.xlsx").is_file()
 
 
@@ -382,9 +382,11 @@ def test_validate_file_on_a_read_only_store_writes_nothing(
     ]
 
 
-def test_a_name_without_form_code_is_rejected_listing_the_forms_owed(
+def test_a_name_without_form_code_is_told_by_its_header_row(
     home: IntakePaths, landing: Landing
 ) -> None:
+    """People name files in Chinese: a file whose header row is that of exactly one form the
+    unit owes is taken as that form, and its receipt says so."""
     landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
     landing.drop("2019-01", "drc", "econ_indicators", ECON_JAN, name="区发改局1月经济指标.xlsx")
     landing.drop(
@@ -392,13 +394,80 @@ def test_a_name_without_form_code_is_rejected_listing_the_forms_owed(
     )
     report = ingest_month("2019-01", home)
     outcomes = {o.file_path: o for o in report.outcomes}
+    for rel, code, header_row in (
+        ("2019-01/drc/区发改局1月经济指标.xlsx", "econ_indicators", 4),
+        ("2019-01/lce/7月项目进展.csv", "project_progress", 1),
+    ):
+        outcome = outcomes[rel]
+        assert (outcome.status, outcome.form_code, outcome.version) == ("accepted", code, 1)
+        receipt = json.loads(outcome.receipt_path.read_text("utf-8"))
+        assert receipt["identified_by"] == "header_row"
+        told = f"文件名不以报表代码开头，已根据第 {header_row} 行表头识别为{FORMS[code].title}（{code}）"
+        assert receipt["identified_zh"] == told
+        assert told in receipt["message_zh"]
+        html = outcome.receipt_path.with_suffix(".html").read_text("utf-8")
+        assert told in html and "已受理" in html
+    assert raw_rows(home, "project_progress") == EXPECTED_RAW["project_progress"]
+    assert raw_rows(home, "econ_indicators") == EXPECTED_RAW["econ_indicators"]
+
+
+def test_a_plan_named_in_chinese_still_goes_before_the_progress_reports(
+    home: IntakePaths, landing: Landing
+) -> None:
+    """The plan is checked first within a month; a plan named in Chinese takes that place
+    too, so a progress report of the same run is checked against it."""
+    landing.drop(
+        "2019-01",
+        "drc",
+        "key_project_plan",
+        PLAN_ROWS,
+        name="2019年重点项目计划.xlsx",
+        at=datetime(2019, 2, 3, 11, 0, tzinfo=CST),  # later than the progress report
+    )
+    landing.drop("2019-01", "lce", "project_progress", PROGRESS_LCE_JAN)
+    report = ingest_month("2019-01", home)
+    assert [(o.file_path, o.form_code, o.status) for o in report.outcomes] == [
+        ("2019-01/drc/2019年重点项目计划.xlsx", "key_project_plan", "accepted"),
+        ("2019-01/lce/project_progress.xlsx", "project_progress", "accepted"),
+    ]
+
+
+def test_a_name_without_form_code_is_rejected_listing_the_forms_owed(
+    home: IntakePaths, landing: Landing
+) -> None:
+    """A header row of no form, or of a form the unit does not owe, tells nothing: the file
+    is rejected listing the forms the unit owes, by name and code."""
+    landing.drop("2019-01", "drc", "key_project_plan", PLAN_ROWS)
+    landing.drop(
+        "2019-01",
+        "drc",
+        "econ_indicators",
+        [["1", "零售额说明"]],
+        name="区发改局1月经济指标.xlsx",
+        headers=["序号", "说明"],
+    )
+    landing.drop(
+        "2019-01",
+        "lce",
+        "investment_signings",
+        SIGNINGS_JAN,
+        name="7月项目进展.csv",
+        fmt="csv",
+    )
+    report = ingest_month("2019-01", home)
+    outcomes = {o.file_path: o for o in report.outcomes}
     assert outcomes["2019-01/drc/key_project_plan.xlsx"].status == "accepted"
-    for rel, owed in (
+    for rel, owed, header in (
         (
             "2019-01/drc/区发改局1月经济指标.xlsx",
             ["econ_indicators", "key_project_plan", "annual_targets"],
+            None,
         ),
-        ("2019-01/lce/7月项目进展.csv", ["project_progress", "project_issues"]),
+        (
+            "2019-01/lce/7月项目进展.csv",
+            ["project_progress", "project_issues"],
+            "investment_signings",
+        ),
     ):
         outcome = outcomes[rel]
         assert (outcome.status, outcome.form_code, outcome.version) == ("rejected", None, None)
@@ -407,12 +476,23 @@ def test_a_name_without_form_code_is_rejected_listing_the_forms_owed(
         assert problem["rule"] == "unknown_form"
         assert problem["value"] == rel.rsplit("/", 1)[1]
         for code in owed:
-            assert code in problem["message_zh"]
-            assert FORMS[code].title in problem["message_zh"]
+            assert f"{FORMS[code].title}（{code}）" in problem["message_zh"]
             assert code in problem["message_en"]
-        others = set(FORMS) - set(owed)
+        assert (
+            "本月应报送：" in problem["message_zh"] and "owes these forms" in problem["message_en"]
+        )
+        assert problem["fix_zh"] and f"{owed[0]}_" in problem["fix_zh"]
+        assert receipt["form_code"] is None and receipt["verdict_zh"] == "退回"
+        others = set(FORMS) - set(owed) - {header}
         assert not [c for c in others if c in problem["message_en"].split("e.g.")[0]]
-        assert "本月单位" in problem["message_zh"] and "owes these forms" in problem["message_en"]
+        page = outcome.receipt_path.with_suffix(".html").read_text("utf-8")
+        assert "退回" in page and "未能识别" in page
+        assert f"{FORMS[owed[0]].title}（{owed[0]}）" in page
+        if header is None:
+            assert "表头行也不是任何报表的表头" in problem["message_zh"]
+        else:
+            assert f"表头行是{FORMS[header].title}（{header}）的表头" in problem["message_zh"]
+            assert "区国土建设环保局（lce）本月不报送该表" in problem["message_zh"]
     sub = query(
         home,
         "select form_code, status, reason_en from raw.submissions "

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ingest.store import open_store
+from zonewh import cli
 from zonewh.cli import app
 
 HOLD = """
@@ -50,3 +51,17 @@ def test_a_busy_raw_store_is_one_message(home, command: str, monkeypatch) -> Non
     assert "raw.duckdbisinuse" in flat and f"process{holder.pid}" in flat
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_status_says_why_no_unit_owes_progress_before_the_plan(home, monkeypatch) -> None:
+    """`zonewh status` for a month whose year has no accepted plan: the plan's forms are
+    not owed yet, with the cause and what to do; nobody is chased for them."""
+    monkeypatch.setattr(cli.console, "_width", 250)  # table cells whole on one line
+    result = CliRunner().invoke(app, ["status", "--month", "2021-01"])
+    assert result.exit_code == 0, result.output
+    flat = "".join(result.output.split())  # the console wraps long lines
+    assert "暂不需报" in flat
+    assert "说明（重点项目建设进展月报、项目推进问题台账）：2021年度重点项目计划尚未受理" in flat
+    assert "请等待区发展改革局（drc）报送2021年的年度重点项目计划表" in flat
+    chased = flat.split("需催报：")[1].split("说明")[0]
+    assert "区发展改革局" in chased and "重点项目责任单位" not in chased

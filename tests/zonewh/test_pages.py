@@ -1,10 +1,15 @@
 """The pages people read, in a real browser at a desk (1280 px) and on a phone (390 px): the
-gate report of a blocked month and of a passed one, and Great Expectations' Data Docs, which
-must work with no network and say which month each validation covers."""
+gate report of a blocked month and of a passed one, the receipt of a rejected file, and Great
+Expectations' Data Docs, which must work with no network and say which month each validation
+covers."""
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
+
 import pytest
+import xlsxwriter
 from browser import open_pages
 from gate_marts import gate_build, make_warehouse
 
@@ -63,3 +68,64 @@ def test_data_docs_work_offline_and_name_the_month(judged, tmp_path):
     assert visit.failed == [], visit.failed
     assert f"{MONTH} " in visit.pages[0].text  # each validation run named by its month
     assert "marts_" in visit.pages[1].text
+
+
+def test_the_receipt_of_a_rejected_file_reads_well_at_a_desk_and_on_a_phone(home, tmp_path):
+    """A clerk opens the receipt of a rejected progress report: the verdict first, the
+    problems as a table scrolling in its own box on a phone, how to resubmit."""
+    from ingest.forms import FORMS
+    from ingest.intake import ingest_month
+    from ingest.settings import CST
+
+    def drop(unit: str, form_code: str, rows: list[list]) -> None:
+        path = home.landing / "2019-01" / unit / f"{form_code}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, FORMS[form_code].headers)
+        for i, row in enumerate(rows, start=1):
+            ws.write_row(i, 0, row)
+        wb.close()
+        stamp = datetime(2019, 2, 6, 9, 30, tzinfo=CST).timestamp()
+        os.utime(path, (stamp, stamp))
+
+    drop(
+        "drc",
+        "key_project_plan",
+        [
+            ["P001", "蒙牛乳业扩建项目", "省重点", "工业", "lce", "sjz", 10, 3, "2019-03-01"],
+            ["P002", "文昌路改造", "区重点", "基础设施", "lce", "文昌街道", 5, 2, "2019-04-01"],
+        ],
+    )
+    drop(
+        "lce",
+        "project_progress",
+        [
+            ["P001", "蒙牛乳业扩建项目", 1200, "一千二百", "在建", "2019-01-10", "主体施工", ""],
+            ["P009", "不在计划中的项目", -5, 0, "施工中", "", "", "征地未完成，等待区里协调"],
+        ],
+    )
+    ingest_month("2019-01", home)
+    receipt = home.receipts / "2019-01" / "lce" / "project_progress.xlsx.html"
+    visit = open_pages([receipt.as_uri()], tmp_path)
+    assert visit.outside == [] and visit.failed == []
+    for seen in visit.pages:
+        assert seen.screenshot.stat().st_size > 10_000
+        assert seen.narrow_cells == [], seen.narrow_cells[:5]
+        if seen.width == 390:
+            assert seen.scroll_width <= 392  # the problem table scrolls in its own box
+        text = seen.text
+        assert text.index("退回") < text.index("问题清单") < text.index("怎么重新报送")
+        for words in (
+            "退回：发现 6 个错误，本表未入库",
+            "区国土建设环保局（lce）",
+            "重点项目建设进展月报（project_progress）",
+            "2019年2月6日 09:30（北京时间）",
+            "D2",
+            "一千二百",
+            "应为数字（单位：万元）",
+            "怎么改",
+            "放入报送文件夹 landing/2019-01/lce/",
+            "再次报送的文件是新版本（第 2 版）",
+        ):
+            assert words in text, (seen.width, words)
