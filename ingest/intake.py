@@ -469,7 +469,8 @@ class Ingestor:
             else f"{f.month}/{f.unit_code}/_/{f.key}"
         )
         record = self._record(f, form, month, version, sid, result)
-        latest = self._receipt_and_keep(f, record, result)
+        columns = prepared.data.columns if prepared.data is not None else None
+        latest = self._receipt_and_keep(f, record, result, columns)
         load_file(con, record, form)
         self.seen.add((f.rel, f.sha256))
         forget_received(self.paths, f)
@@ -528,7 +529,11 @@ class Ingestor:
         return record
 
     def _receipt_and_keep(
-        self, f: LandingFile, record: SubmissionRecord, result: ValidationResult
+        self,
+        f: LandingFile,
+        record: SubmissionRecord,
+        result: ValidationResult,
+        columns: dict[str, int] | None = None,
     ) -> Path:
         """Write the receipts (the latest address and the version's own); move the snapshot
         to the archive (accepted) or to quarantine with the version's receipts (rejected).
@@ -549,6 +554,7 @@ class Ingestor:
             rows_loaded=record.rows_loaded,
             submission_id=record.submission_id,
             sha256=f.sha256,
+            columns=columns,
         )
         unit = self.ref.unit(f.unit_code, record.month) if f.unit_code else None
         folder = self.paths.receipts / Path(f.rel).parent
@@ -770,6 +776,7 @@ def check_file(
         submission_id=None,
         sha256=f.sha256,
         loaded=False,
+        columns=prepared.data.columns if prepared.data is not None else None,
     )
     unit = ref.unit(f.unit_code, parse_month(f.month)) if f.unit_code else None
     write_receipt(paths.receipts / Path(f.rel).parent, receipt, unit.name if unit else None)

@@ -61,6 +61,9 @@ class SheetData:
     """Headers the form does not know (ignored)."""
     missing_optional: list[str] = field(default_factory=list)
     """Optional headers the file lacks (their columns are null)."""
+    columns: dict[str, int] = field(default_factory=dict)
+    """The form's headers found, by the header text the form gives them → their column
+    position (0 = column A), so a problem can name its Excel cell."""
 
     @property
     def num_rows(self) -> int:
@@ -135,6 +138,21 @@ def _find_header(rows: list[list[object]], form: Form, sheet: str, first_row: in
             sheet=sheet,
         )
     return best
+
+
+def header_columns(positions: dict[str, int], form: Form) -> dict[str, int]:
+    """Field code → position, as the form's header text → position."""
+    return {f.header: positions[f.code] for f in form.fields if f.code in positions}
+
+
+def column_letter(position: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the Excel name of a column."""
+    name = ""
+    n = position + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        name = chr(65 + r) + name
+    return name
 
 
 def _map_columns(
@@ -303,7 +321,9 @@ def _read_xlsx(path: Path, form: Form) -> SheetData:
     check_row_count(body.num_rows, path, sheet_name)
     rows = int_range(header_row + 1, body.num_rows)
     table = _shape(body, rows, positions, form)
-    return SheetData(sheet_name, header_row, found, table, extra, missing)
+    return SheetData(
+        sheet_name, header_row, found, table, extra, missing, header_columns(positions, form)
+    )
 
 
 # ---------------------------------------------------------------- csv
@@ -379,7 +399,9 @@ def _read_csv(path: Path, form: Form, con: duckdb.DuckDBPyConnection) -> SheetDa
     check_row_count(data.num_rows, path, sheet_name)
     rows = _csv_line_numbers(raw, header_end, data.num_rows, text, delim)
     table = _shape(data, rows, positions, form, keep)
-    return SheetData(sheet_name, header_line, found, table, extra, missing)
+    return SheetData(
+        sheet_name, header_line, found, table, extra, missing, header_columns(positions, form)
+    )
 
 
 def _record_end_line(rows: list[list[object]], starts: list[int], h: int, last_line: int) -> int:

@@ -48,10 +48,13 @@ def receipt_dict(
     submission_id: str | None,
     sha256: str,
     loaded: bool = True,
+    columns: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """The receipt as a JSON-ready dict (the fields of docs/FORMS.md plus counts and lineage).
 
-    `loaded` is False for a file checked but not recorded yet (no version, nothing loaded)."""
+    `loaded` is False for a file checked but not recorded yet (no version, nothing loaded).
+    `columns` (the form's headers → column position, as the reader found them) gives each
+    problem of a row and a column its Excel cell (`"cell": "D5"`)."""
     return {
         "file": file,
         "unit_code": unit_code,
@@ -74,6 +77,7 @@ def receipt_dict(
                 "sheet": p.sheet,
                 "row": p.row,
                 "column": p.column,
+                "cell": _cell(p, columns),
                 "value": p.value,
                 "message_zh": p.message_zh,
                 "message_en": p.message_en,
@@ -81,6 +85,15 @@ def receipt_dict(
             for p in problems
         ],
     }
+
+
+def _cell(p: Problem, columns: dict[str, int] | None) -> str | None:
+    """The Excel cell of a problem (`D5`), when its row and column are known."""
+    from .readers import column_letter
+
+    if not columns or p.row is None or p.column not in columns:
+        return None
+    return f"{column_letter(columns[p.column])}{p.row}"
 
 
 @functools.cache

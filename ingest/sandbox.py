@@ -116,6 +116,7 @@ class Sandbox:
             table,
             reply["extra"],
             reply["missing"],
+            dict(reply.get("columns") or {}),
         )
 
     def _call(self, request: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -454,6 +455,7 @@ def _deliver(data: SheetData, out: Path) -> dict[str, Any]:
         "headers": data.headers,
         "extra": data.extra_headers,
         "missing": data.missing_optional,
+        "columns": data.columns,
     }
 
 

@@ -108,18 +108,26 @@ class BodyLimit:
                 return
         seen = 0
         started = False
+        exceeded = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise BodyTooLarge
             return message
 
         async def watch(message: Message) -> None:
             nonlocal started
+            if exceeded:
+                # the app answered the cut-off body (a parse error): answer 413 instead
+                if message["type"] == "http.response.start" and not started:
+                    started = True
+                    await _too_large(scope, send, limit)
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
@@ -128,6 +136,7 @@ class BodyLimit:
             await self.app(scope, counted, watch)
         except BodyTooLarge:
             if not started:
+                started = True
                 await _too_large(scope, send, limit)
 
 
