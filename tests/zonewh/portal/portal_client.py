@@ -4,6 +4,7 @@ test accounts."""
 from __future__ import annotations
 
 import re
+from typing import Self
 
 PASSWORD = "correct horse battery staple"
 SECRET = "k3Jq9vZx2LmN8pR4tY6wA1sD5fG7hJ0b-portal-tests"
@@ -57,7 +58,7 @@ class LiveServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self) -> Self:
         import time
 
         self.thread.start()
