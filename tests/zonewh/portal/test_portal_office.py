@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 from portal_client import SECRET, page_token, sign_in
 
@@ -143,7 +144,7 @@ def test_a_run_is_refused_while_another_holds_the_home(client, portal_home):
 class _Airflow(BaseHTTPRequestHandler):
     """Airflow's REST API as the portal uses it: a JWT, a DAG run, its state and tasks."""
 
-    seen: list = []
+    seen: ClassVar[list] = []
 
     def log_message(self, *args) -> None:
         pass
