@@ -64,6 +64,7 @@ bench: setup
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/run_bench.py
 	$(BIN)/python bench/dag_bench.py
+	$(BIN)/python bench/portal_bench.py
 
 # Airflow metadata DB (AIRFLOW_HOME, default ~/airflow), the warehouse_writer pool and the dbt
 # manifest the cosmos task group renders from. See the README's operator section.

@@ -163,16 +163,25 @@ def _wait(value: float | None) -> float:
 @app.command()
 def run(month: MonthOpt, wait: WaitOpt = 0.0) -> None:
     """Ingest, build, check, publish and write the bulletin; exit 0 published, 1 blocked."""
-    with guarded():
-        from .console import print_run_result
-        from .progress import progress_bar
-        from .steps import run_month
+    recorder = None
+    try:
+        with guarded():
+            from .console import print_run_result
+            from .progress import StageRecorder, progress_bar, stage_file
+            from .steps import run_month
 
-        m, p = _month(month), _paths()
-        with progress_bar(console) as progress:
-            result = run_month(m, p, progress=progress, wait_s=_wait(wait))
-        print_run_result(console, result)
-        raise typer.Exit(result.exit_code)
+            m, p = _month(month), _paths()
+            with progress_bar(console) as progress:
+                target = stage_file()
+                if target is not None:
+                    recorder = StageRecorder(progress, target, m)
+                result = run_month(m, p, progress=recorder or progress, wait_s=_wait(wait))
+            print_run_result(console, result)
+            raise typer.Exit(result.exit_code)
+    except typer.Exit as done:
+        if recorder is not None:
+            recorder.write({"stage": "done", "exit_code": done.exit_code})
+        raise
 
 
 @app.command()
@@ -251,6 +260,161 @@ def demo() -> None:
         from .demo.run import run_demo
 
         raise typer.Exit(run_demo(console, _paths()))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8088,
+    dev: Annotated[
+        bool, typer.Option("--dev", help="Development server: a random key if none is set.")
+    ] = False,
+    https: Annotated[
+        bool,
+        typer.Option("--https", help="Served over https (behind a TLS proxy): Secure cookies."),
+    ] = False,
+    ssl_certfile: Annotated[Path | None, typer.Option("--ssl-certfile")] = None,
+    ssl_keyfile: Annotated[Path | None, typer.Option("--ssl-keyfile")] = None,
+) -> None:
+    """The submission portal and the office's desk (needs ZONEWH_SECRET_KEY)."""
+    with guarded():
+        from .portal import PortalSettings, SecretKeyError, create_app
+
+        p = _paths()
+        try:
+            settings = PortalSettings.from_env(dev=dev, https=https or ssl_certfile is not None)
+        except SecretKeyError as exc:
+            raise _fail(
+                2, str(exc), "未设置或设置了过于简单的 ZONEWH_SECRET_KEY，平台拒绝启动。"
+            ) from None
+        except ValueError as exc:
+            raise _fail(2, str(exc)) from None
+        if dev:
+            err.print(
+                "[bold red on white] DEVELOPMENT SERVER (--dev): not for real submissions; "
+                "sessions end when it stops [/]"
+            )
+        import uvicorn
+
+        console.print(
+            f"zonewh portal on {'https' if settings.https else 'http'}://{host}:{port}/ "
+            f"(home {p.home})"
+        )
+        uvicorn.run(
+            create_app(settings, p),
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=False,
+            server_header=False,
+            ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+            ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
+        )
+
+
+users_app = typer.Typer(help="Portal accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Account name (used to sign in).")],
+    role: Annotated[str, typer.Option("--role", help="submitter | office | analyst")],
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Unit code (required for a submitter).")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    display_name: Annotated[str, typer.Option("--display-name", help="Name shown.")] = "",
+    email: Annotated[str, typer.Option("--email", help="For reminders.")] = "",
+    phone: Annotated[str, typer.Option("--phone", help="Shown to the office.")] = "",
+) -> None:
+    """Add a portal account (password from a prompt, or --password-stdin)."""
+    with guarded():
+        from .portal.accounts import ANALYST_UNIT, OFFICE_UNIT, add
+
+        if role == "submitter" and not unit:
+            raise _fail(2, "a submitter needs --unit CODE", "报送账号须指定 --unit 单位代码")
+        unit_code = unit or (OFFICE_UNIT if role == "office" else ANALYST_UNIT)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        try:
+            account = add(_paths(), name, unit_code, role, password, display_name, email, phone)
+        except ValueError as exc:
+            raise _fail(2, str(exc)) from None
+        console.print(f"added {account.role} {account.name} ({account.unit_code})")
+
+
+@users_app.command("token")
+def users_token(name: Annotated[str, typer.Argument(help="Account name.")]) -> None:
+    """Print a new API token for the account (only its hash is kept: save it now)."""
+    with guarded():
+        from .portal.storage import PortalStore
+
+        store = PortalStore.of_home(_paths().home)
+        account = store.user(name)
+        if account is None or account.disabled:
+            raise _fail(2, f"no enabled account named {name!r}")
+        token = store.new_token(account.id)
+        store.audit(
+            "token_issued", "cli", role=account.role, unit_code=account.unit_code, subject=name
+        )
+        print(token)
+
+
+@users_app.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="Account name.")]) -> None:
+    """Disable an account: its sessions end and its tokens stop working."""
+    with guarded():
+        from .portal.storage import PortalStore
+
+        store = PortalStore.of_home(_paths().home)
+        if not store.disable(name):
+            raise _fail(2, f"no account named {name!r}")
+        store.audit("user_disabled", "cli", subject=name)
+        console.print(f"disabled {name}")
+
+
+@app.command()
+def remind(
+    month: Annotated[
+        str | None, typer.Option("--month", "-m", help="Reporting month (default: last month).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be sent.")] = False,
+) -> None:
+    """E-mail each unit the forms of the month it has not had accepted yet (ZONEWH_SMTP_HOST)."""
+    with guarded():
+        from .portal import remind as reminders
+        from .portal.desk import form_label, reporting_month, today_cst
+        from .portal.settings import smtp_from_env
+        from .portal.storage import PortalStore
+
+        m = _month(month) if month else reporting_month(today_cst())
+        p = _paths()
+        smtp = smtp_from_env()
+        if smtp is None and not dry_run:
+            raise _fail(2, "ZONEWH_SMTP_HOST is not set: no e-mail can be sent (try --dry-run)")
+        store = PortalStore.of_home(p.home)
+        todo = reminders.reminders(p, store, m)
+        url = os.environ.get("ZONEWH_PORTAL_URL") or None
+        messages = []
+        for r in todo:
+            forms = ", ".join(f"{form_label(f)} ({s})" for f, _, s in r.forms)
+            if not r.to:
+                console.print(f"{r.unit_code}: no e-mail address on file; owes {forms}")
+                continue
+            console.print(f"{r.unit_code} → {', '.join(r.to)}: {forms}")
+            messages.append(reminders.message(r, m, smtp.sender if smtp else "", url))
+        if dry_run:
+            console.print(f"dry run: {len(messages)} e-mail(s) not sent")
+            return
+        assert smtp is not None
+        sent = reminders.send(smtp, messages)
+        store.audit("remind", "cli", month=m, outcome="sent", detail=f"{sent} e-mail(s)")
+        console.print(f"sent {sent} reminder(s) for {m}")
 
 
 def entry() -> None:

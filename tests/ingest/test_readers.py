@@ -12,6 +12,7 @@ from conftest import write_csv, write_xlsx
 from ingest.errors import FileRejected
 from ingest.forms import FORMS
 from ingest.readers import read_submission
+from ingest.wording import column_letter
 
 PROGRESS = FORMS["project_progress"]
 ISSUES = FORMS["project_issues"]
@@ -142,3 +143,25 @@ def test_csv_header_only(tmp_path: Path) -> None:
     data = read_submission(write_csv(tmp_path / "i.csv", ISSUES, []), ISSUES)
     assert data.num_rows == 0
     assert data.header_row == 1
+
+
+def test_the_reader_knows_where_each_header_stands(tmp_path: Path) -> None:
+    headers = ["备注", *PROGRESS.headers]  # a column the form does not know, first
+    rows = [[None, *r] for r in ROWS]
+    for path in (
+        write_xlsx(tmp_path / "project_progress.xlsx", PROGRESS, rows, headers=headers),
+        write_csv(tmp_path / "project_progress.csv", PROGRESS, rows, headers=headers),
+    ):
+        data = read_submission(path, PROGRESS)
+        assert data.columns["项目编号"] == "B" and data.columns["本月完成投资(万元)"] == "D"
+    assert [column_letter(n) for n in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
+    ]

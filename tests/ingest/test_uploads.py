@@ -148,7 +148,8 @@ def test_check_file_on_a_read_only_store_writes_only_the_receipt(planned: Intake
     assert "已校验，待入库" in html
     wrong = check_file(planned, bad.rel)
     assert (wrong["status"], wrong["loaded"]) == ("rejected", False)
-    assert "project_in_plan_of_submitter" in {p["rule"] for p in wrong["problems"]}
+    not_planned = next(p for p in wrong["problems"] if p["rule"] == "project_in_plan_of_submitter")
+    assert not_planned["cell"] == f"A{not_planned['row']}"  # 项目编号 is the first column
     assert planned.raw_store.read_bytes() == before
     assert not list(planned.receipts.glob("2019-01/lce/*.v*.json"))
     assert not (planned.archive / "2019-01" / "lce").exists()

@@ -1,5 +1,5 @@
 """`zonewh demo`: write the demo submissions and run every demo month, in order, through the
-same steps as `zonewh run`; print a table of the outcomes."""
+same steps as `zonewh run`; print a table of the outcomes and the portal's demo accounts."""
 
 from __future__ import annotations
 
@@ -49,4 +49,21 @@ def run_demo(console: Any, paths: Paths | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the publications stand without the docs
         console.print(f"[yellow]Data Docs not built: {exc}[/]")
     console.print(f"published file: {p.published}")
+    print_demo_accounts(console, p, months)
     return 0 if all(r.published for r in results) else 1
+
+
+def print_demo_accounts(console: Any, p: Paths, months: list[str]) -> None:
+    """Create the portal's demo accounts (office, analyst, one submitter per unit that owes
+    forms) and print their passwords, once: they are random and kept nowhere else."""
+    from rich.table import Table
+
+    from ..portal.accounts import demo_accounts
+
+    accounts = demo_accounts(p, months)
+    table = Table(title="portal accounts (zonewh serve): passwords shown once")
+    for column in ("account", "role", "unit", "password"):
+        table.add_column(column)
+    for a in accounts:
+        table.add_row(a.name, a.role, a.unit_code, a.password or "(exists, unchanged)")
+    console.print(table)
