@@ -24,7 +24,7 @@ clients: $(CLIENTS)/.ready
 
 $(CLIENTS)/.ready: tests/clients/duckdb-1.0.txt tests/clients/duckdb-1.1.txt $(VENV)/.synced
 	for v in 1.0 1.1; do \
-		$(PY) -m uv venv -q --python $(PY) $(CLIENTS)/duckdb-$$v && \
+		$(PY) -m uv venv -q --clear --python $(PY) $(CLIENTS)/duckdb-$$v && \
 		$(PY) -m uv pip install -q --require-hashes --python $(CLIENTS)/duckdb-$$v/bin/python \
 			-r tests/clients/duckdb-$$v.txt || exit 1; \
 	done
