@@ -14,6 +14,9 @@ compose() {
     ${COMPOSE:-docker-compose} "$@"
 }
 backups="${ZONEWH_BACKUP_DIR:-backups}"
+work=""
+trap '[ -z "$work" ] || rm -rf "$work"' EXIT
+umask 077  # the dump holds the metadata database: readable by its owner only
 log() { echo "[backup] $*" >&2; }
 
 # tar inside the image, with the same mounts as the Airflow services (no secret check needed)
@@ -22,11 +25,10 @@ state_tar() {
 }
 
 backup() {
-    local stamp work archive
+    local stamp archive
     stamp="$(date -u +%Y%m%dT%H%M%SZ)"
     mkdir -p "$backups"
     work="$(mktemp -d "$backups/.zonewh-$stamp.XXXXXX")"
-    trap 'rm -rf "$work"' EXIT
     log "pg_dump of the metadata database"
     compose exec -T postgres pg_dump --username airflow --dbname airflow --clean --if-exists \
         --no-owner | gzip > "$work/airflow.sql.gz"
@@ -45,10 +47,9 @@ backup() {
 }
 
 restore() {
-    local archive="${1:?usage: docker/backup.sh restore ARCHIVE}" work
+    local archive="${1:?usage: docker/backup.sh restore ARCHIVE}"
     [ -f "$archive" ] || { log "no such archive: $archive"; exit 1; }
     work="$(mktemp -d)"
-    trap 'rm -rf "$work"' EXIT
     tar -C "$work" -xf "$archive" airflow.sql.gz state.tar.gz
     log "stopping the stack (volumes kept)"
     compose stop

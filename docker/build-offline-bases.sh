@@ -13,7 +13,7 @@
 #
 # Usage: docker/build-offline-bases.sh [--force]   (root; needs debootstrap and docker)
 #   DEBIAN_MIRROR (default http://deb.debian.org/debian) and DEBIAN_SUITE (bookworm).
-# An image that already exists is kept unless --force is given.
+# An image that already exists is kept unless --force is given (then nothing is cached).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,7 +21,11 @@ mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 suite="${DEBIAN_SUITE:-bookworm}"
 prefix="${ZONEWH_BASE_PREFIX:-zonewh-base}"
 force=0
-[ "${1:-}" = "--force" ] && force=1
+nocache=""
+if [ "${1:-}" = "--force" ]; then
+    force=1
+    nocache=1
+fi
 
 have() { [ "$force" = 0 ] && docker image inspect "$1" >/dev/null 2>&1; }
 
@@ -72,7 +76,7 @@ build() {  # tag, dockerfile
         return
     fi
     log "building $1"
-    docker build --network host --build-arg "DEBIAN_BASE=$debian" -t "$1" \
+    docker build --network host ${nocache:+--no-cache} --build-arg "DEBIAN_BASE=$debian" -t "$1" \
         -f "$here/offline/$2" "$here/offline" >&2
 }
 
