@@ -63,7 +63,7 @@ airflow-setup: setup
 # published through Airflow's REST API, the portal, Superset, a backup restored, down.
 # COMPOSE_SMOKE_EXECUTORS=local,celery (default both). Needs a running Docker engine.
 compose-smoke: setup
-	$(BIN)/pytest -q -m compose tests/compose
+	$(BIN)/pytest -q -s -m compose tests/compose
 
 # A dated archive of the running stack's metadata database and state under backups/
 # (ZONEWH_BACKUP_DIR); `make restore BACKUP=backups/zonewh-....tar` puts one back.

@@ -275,9 +275,13 @@ def test_every_service_has_a_health_check_rotated_logs_and_no_telemetry(compose)
 
 def test_images_build_from_a_base_given_as_a_build_argument(compose):
     services = compose["services"]
-    assert _default(services["airflow-scheduler"]["build"]["args"]["PYTHON_BASE"]) == (
+    assert _default(services["airflow-init"]["build"]["args"]["PYTHON_BASE"]) == (
         "python:3.11-slim-bookworm"
     )
+    # one service builds each image (a build per service would repeat it)
+    built = [s["image"] for s in services.values() if "build" in s]
+    assert sorted(built) == ["zonewh-postgres:local", "zonewh-superset:local", "zonewh:local"]
+    assert {s["image"] for n, s in services.items() if n in AIRFLOW_SERVICES} == {"zonewh:local"}
     assert _default(services["superset"]["build"]["args"]["PYTHON_BASE"]) == (
         "python:3.11-slim-bookworm"
     )
