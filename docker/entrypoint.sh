@@ -4,7 +4,8 @@
 #   2. point Airflow at the Postgres metadata database (and Celery at it for results),
 #   3. give the simple auth manager the admin password from .env,
 #   4. `init` runs the one-time setup and every upgrade (db migrate, pool, dbt manifest);
-#      `celery-worker` starts a Celery worker under a name of its own; anything else is exec'd.
+#      `celery-worker` starts a Celery worker under a name of its own; anything else is exec'd
+#      (the health checks that need Airflow's configuration run through here too).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
