@@ -4,8 +4,7 @@
 #   2. point Airflow at the Postgres metadata database (and Celery at it for results),
 #   3. give the simple auth manager the admin password from .env,
 #   4. `init` runs the one-time setup and every upgrade (db migrate, pool, dbt manifest);
-#      `celery-worker` starts a Celery worker under a name of its own; anything else is exec'd
-#      (the health checks that need Airflow's configuration run through here too).
+#      `celery-worker` starts a Celery worker under a name of its own; anything else is exec'd.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -17,14 +16,16 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 : "${POSTGRES_USER:=airflow}"
 : "${POSTGRES_DB:=airflow}"
 
-quoted="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' \
-    "$POSTGRES_PASSWORD")"
-database="${POSTGRES_USER}:${quoted}@${POSTGRES_HOST}:${POSTGRES_PORT}/${POSTGRES_DB}"
+export POSTGRES_HOST POSTGRES_PORT POSTGRES_USER POSTGRES_DB
+# (other processes of the container, `docker-compose exec` included, get the same URLs through
+# the *_CMD settings of docker-compose.yml, which run db_url.py too)
 if [ -z "${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-}" ]; then
-    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="postgresql+psycopg2://${database}"
+    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$(python3 "$here/db_url.py" postgresql+psycopg2)"
+    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
 fi
 if [ "${AIRFLOW__CORE__EXECUTOR:-}" = "CeleryExecutor" ] && [ -z "${AIRFLOW__CELERY__RESULT_BACKEND:-}" ]; then
-    export AIRFLOW__CELERY__RESULT_BACKEND="db+postgresql://${database}"
+    AIRFLOW__CELERY__RESULT_BACKEND="$(python3 "$here/db_url.py" db+postgresql)"
+    export AIRFLOW__CELERY__RESULT_BACKEND
 fi
 
 # SimpleAuthManager reads user passwords from this JSON file (user "admin", role admin).

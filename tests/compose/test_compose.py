@@ -307,7 +307,9 @@ def test_celery_profile_scales_workers_and_keeps_one_warehouse_writer(compose):
     assert worker["depends_on"]["redis"] == {"condition": "service_healthy"}
     entrypoint = (REPO / "docker" / "entrypoint.sh").read_text()
     assert "airflow celery worker --celery-hostname" in entrypoint
-    assert 'AIRFLOW__CELERY__RESULT_BACKEND="db+postgresql://' in entrypoint
+    assert '"$(python3 "$here/db_url.py" db+postgresql)"' in entrypoint
+    env = compose["services"]["airflow-worker"]["environment"]
+    assert env["AIRFLOW__CELERY__RESULT_BACKEND_CMD"].endswith("db_url.py db+postgresql")
     from zonewh.orchestration.setup import WRITER_POOL_SLOTS
 
     assert WRITER_POOL_SLOTS == 1
@@ -385,3 +387,23 @@ def test_backup_script_dumps_the_database_and_the_state():
     makefile = (REPO / "Makefile").read_text()
     assert "docker/backup.sh backup" in makefile and "docker/backup.sh restore" in makefile
     assert "backups/" in (REPO / ".gitignore").read_text().split()
+
+
+def test_every_process_of_a_container_gets_the_database_url_from_postgres_variables(compose):
+    """`docker-compose exec ... airflow` and the health checks bypass the entrypoint: Airflow's
+    `*_CMD` settings run docker/db_url.py (the smoke test runs `airflow pools list` so)."""
+    env = compose["services"]["airflow-scheduler"]["environment"]
+    outputs = []
+    for key in ("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_CMD", "AIRFLOW__CELERY__RESULT_BACKEND_CMD"):
+        program, script, scheme = env[key].split()
+        assert (program, script) == ("python3", "/opt/zonewh/docker/db_url.py")
+        result = subprocess.run(
+            ["python3", str(REPO / "docker" / "db_url.py"), scheme],
+            env={**_clean_env(GOOD), "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "15432"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs.append(result.stdout.strip())
+    quoted = "airflow:pg%23Secret%2Fwith%40odd%3Achars@127.0.0.1:15432/airflow"
+    assert outputs == [f"postgresql+psycopg2://{quoted}", f"db+postgresql://{quoted}"]

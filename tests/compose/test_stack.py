@@ -200,6 +200,9 @@ def test_stack_publishes_a_month(executor, images, demo_month, host_run, tmp_pat
             assert DAG in worker_logs, "no task of the run reached a Celery worker"
 
         _check_web(stack, portal)
+        # the Airflow CLI inside the stack, as the README gives it (no entrypoint in between)
+        pools = stack.run("exec", "-T", "airflow-scheduler", "airflow", "pools", "list").stdout
+        assert "warehouse_writer" in pools and "| 1 " in pools, pools
         if executor == "local":
             started = time.monotonic()
             stack.wait_healthy()
