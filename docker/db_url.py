@@ -24,4 +24,5 @@ def database_url(scheme: str) -> str:
 
 
 if __name__ == "__main__":
-    print(database_url(sys.argv[1] if len(sys.argv) > 1 else "postgresql+psycopg2"))
+    # no newline: Airflow takes a *_CMD's output as it is
+    sys.stdout.write(database_url(sys.argv[1] if len(sys.argv) > 1 else "postgresql+psycopg2"))

@@ -404,6 +404,6 @@ def test_every_process_of_a_container_gets_the_database_url_from_postgres_variab
             text=True,
             check=True,
         )
-        outputs.append(result.stdout.strip())
+        outputs.append(result.stdout)  # as Airflow takes it: no newline stripped
     quoted = "airflow:pg%23Secret%2Fwith%40odd%3Achars@127.0.0.1:15432/airflow"
     assert outputs == [f"postgresql+psycopg2://{quoted}", f"db+postgresql://{quoted}"]
