@@ -8,7 +8,8 @@ BIN        := $(VENV)/bin
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup system-deps clients demo test test-slow test-faults test-all lint bench airflow-setup clean
+.PHONY: setup system-deps clients demo test test-slow test-faults test-all lint bench \
+	airflow-setup compose-smoke backup restore clean
 
 setup: $(VENV)/.synced system-deps clients
 
@@ -71,6 +72,21 @@ bench: setup
 airflow-setup: setup
 	$(BIN)/airflow db migrate
 	$(BIN)/python -m zonewh.orchestration setup
+
+# The docker compose stack, started for real (tests/compose/test_stack.py): images (on bases
+# built from Debian's packages when no image registry answers), the stack up, one month
+# published through Airflow's REST API, the portal, Superset, a backup restored, down.
+# COMPOSE_SMOKE_EXECUTORS=local,celery (default both). Needs a running Docker engine.
+compose-smoke: setup
+	$(BIN)/pytest -q -s -m compose tests/compose
+
+# A dated archive of the running stack's metadata database and state under backups/
+# (ZONEWH_BACKUP_DIR); `make restore BACKUP=backups/zonewh-....tar` puts one back.
+backup:
+	docker/backup.sh backup
+
+restore:
+	docker/backup.sh restore "$(BACKUP)"
 
 clean:
 	rm -rf .zonewh dbt_project/target dbt_project/logs $(CLIENTS)

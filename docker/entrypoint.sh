@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Container entrypoint for every Airflow service of docker-compose.yml.
+# Container entrypoint for every service of docker-compose.yml built from the zonewh image.
 #   1. refuse empty or default secrets (check-secrets.sh),
-#   2. point Airflow at the Postgres metadata database,
+#   2. point Airflow at the Postgres metadata database (and Celery at it for results),
 #   3. give the simple auth manager the admin password from .env,
-#   4. `init` runs the one-time setup (db migrate, pool, dbt manifest); anything else is exec'd.
+#   4. `init` runs the one-time setup and every upgrade (db migrate, pool, dbt manifest);
+#      `celery-worker` starts a Celery worker under a name of its own; anything else is exec'd.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -11,13 +12,20 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 : "${AIRFLOW_HOME:?AIRFLOW_HOME must be set}"
 : "${POSTGRES_HOST:=postgres}"
+: "${POSTGRES_PORT:=5432}"
 : "${POSTGRES_USER:=airflow}"
 : "${POSTGRES_DB:=airflow}"
 
+export POSTGRES_HOST POSTGRES_PORT POSTGRES_USER POSTGRES_DB
+# (other processes of the container, `docker-compose exec` included, get the same URLs through
+# the *_CMD settings of docker-compose.yml, which run db_url.py too)
 if [ -z "${AIRFLOW__DATABASE__SQL_ALCHEMY_CONN:-}" ]; then
-    quoted="$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' \
-        "$POSTGRES_PASSWORD")"
-    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="postgresql+psycopg2://${POSTGRES_USER}:${quoted}@${POSTGRES_HOST}:5432/${POSTGRES_DB}"
+    AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="$(python3 "$here/db_url.py" postgresql+psycopg2)"
+    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
+fi
+if [ "${AIRFLOW__CORE__EXECUTOR:-}" = "CeleryExecutor" ] && [ -z "${AIRFLOW__CELERY__RESULT_BACKEND:-}" ]; then
+    AIRFLOW__CELERY__RESULT_BACKEND="$(python3 "$here/db_url.py" db+postgresql)"
+    export AIRFLOW__CELERY__RESULT_BACKEND
 fi
 
 # SimpleAuthManager reads user passwords from this JSON file (user "admin", role admin).
@@ -28,10 +36,24 @@ mkdir -p "$(dirname "$passwords")"
 ( umask 077 && python3 -c 'import json, sys; print(json.dumps({"admin": sys.argv[1]}))' \
     "$AIRFLOW_ADMIN_PASSWORD" > "$passwords" )
 
-if [ "${1:-}" = "init" ]; then
-    airflow db migrate
-    python3 -m zonewh.orchestration setup
-    exit 0
-fi
+case "${1:-}" in
+    init)
+        # also the upgrade path: a new image's init migrates the metadata database first
+        airflow db migrate
+        python3 -m zonewh.orchestration setup
+        exit 0
+        ;;
+    celery-worker)
+        if [ "${AIRFLOW__CORE__EXECUTOR:-}" != "CeleryExecutor" ]; then
+            echo "refusing to start a Celery worker: set AIRFLOW_EXECUTOR=CeleryExecutor in .env" >&2
+            exit 1
+        fi
+        # replicas (--scale) may share a host name (network_mode: host): each takes its own
+        name="worker-$(python3 -c 'import uuid; print(uuid.uuid4().hex[:8])')@$(hostname)"
+        echo "$name" > /tmp/celery-worker-name
+        shift
+        exec airflow celery worker --celery-hostname "$name" --skip-serve-logs "$@"
+        ;;
+esac
 
 exec "$@"
