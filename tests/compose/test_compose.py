@@ -28,7 +28,7 @@ AIRFLOW_SERVICES = {
     "airflow-dag-processor",
     "airflow-triggerer",
 }
-PROFILED = {"portal": "portal", "redis": "celery", "airflow-worker": "celery", "superset": "bi"}
+PROFILED = {"redis": "celery", "airflow-worker": "celery", "superset": "bi"}
 SECRETS = {
     "AIRFLOW_ADMIN_PASSWORD",
     "POSTGRES_PASSWORD",
@@ -69,9 +69,11 @@ def test_valid_against_the_compose_schema(compose):
 
 def test_airflow_3_components_with_local_executor_and_postgres(compose):
     services = compose["services"]
-    assert set(services) == AIRFLOW_SERVICES | {"postgres"} | set(PROFILED)
+    assert set(services) == AIRFLOW_SERVICES | {"postgres", "portal"} | set(PROFILED)
     for name, profile in PROFILED.items():
         assert services[name]["profiles"] == [profile]
+    assert "profiles" not in services["portal"]  # the portal starts with the core stack
+    assert services["portal"]["command"][:2] == ["zonewh", "serve"]
     commands = {name: services[name]["command"] for name in AIRFLOW_SERVICES}
     assert commands["airflow-api-server"] == ["airflow", "api-server"]
     assert commands["airflow-scheduler"] == ["airflow", "scheduler"]

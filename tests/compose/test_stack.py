@@ -4,7 +4,7 @@ For each executor of COMPOSE_SMOKE_EXECUTORS (default `local,celery`): the image
 built from Debian's packages when no image registry answers), the stack up on the host's
 loopback with generated secrets, the demo files of one month dropped into the landing
 volume, `zone_monthly_publication` triggered through Airflow's REST API, the published file
-read on the host, the Airflow UI (and the portal, once the image has `zonewh serve`) over
+read on the host, the Airflow UI and the submission portal over
 HTTP; with the LocalExecutor also Superset's dashboard and a backup restored into empty
 volumes; with Celery three workers. The stack is brought down with its volumes. Timings go
 to bench/out/compose_smoke.json and are printed.
@@ -123,17 +123,6 @@ def _row_counts(published: Path) -> dict[str, int]:
         con.close()
 
 
-def _portal_in_image() -> bool:
-    """The portal service needs `zonewh serve` in the image (the submission portal)."""
-    probe = subprocess.run(
-        ["docker", "run", "--rm", "--entrypoint", "zonewh", "zonewh:local", "serve", "--help"],
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
-    return probe.returncode == 0
-
-
 def _drop_month(stack: Stack, demo_month: Path) -> None:
     target = stack.landing / MONTH
     shutil.copytree(demo_month, target)
@@ -156,21 +145,18 @@ def _publish_month(stack: Stack, label: str) -> Airflow:
     return airflow
 
 
-def _check_web(stack: Stack, portal: bool) -> None:
+def _check_web(stack: Stack) -> None:
     status, body = http(stack.url("AIRFLOW", "/"))
     assert status == 200 and b"<html" in body.lower(), (status, body[:300])
-    if portal:
-        assert http(stack.url("PORTAL", "/healthz"))[0] == 200
-        status, body = http(stack.url("PORTAL", "/login"))
-        assert status == 200 and b"<form" in body.lower(), (status, body[:300])
+    assert http(stack.url("PORTAL", "/healthz"))[0] == 200
+    status, body = http(stack.url("PORTAL", "/login"))
+    assert status == 200 and b"<form" in body.lower(), (status, body[:300])
 
 
 @pytest.mark.parametrize("executor", EXECUTORS)
 def test_stack_publishes_a_month(executor, images, demo_month, host_run, tmp_path):
     assert executor in ("local", "celery"), f"COMPOSE_SMOKE_EXECUTORS: {executor}"
-    portal = _portal_in_image()
-    _record("portal_in_image", "yes" if portal else "no: waits for `zonewh serve`")
-    profiles = (["portal"] if portal else []) + (["celery"] if executor == "celery" else ["bi"])
+    profiles = ["celery"] if executor == "celery" else ["bi"]
     stack = Stack(
         f"zonewh-smoke-{executor}",
         tmp_path,
@@ -199,7 +185,7 @@ def test_stack_publishes_a_month(executor, images, demo_month, host_run, tmp_pat
             worker_logs = stack.run("logs", "--no-color", "airflow-worker").stdout
             assert DAG in worker_logs, "no task of the run reached a Celery worker"
 
-        _check_web(stack, portal)
+        _check_web(stack)
         # the Airflow CLI inside the stack, as the README gives it (no entrypoint in between)
         pools = stack.run("exec", "-T", "airflow-scheduler", "airflow", "pools", "list").stdout
         assert "warehouse_writer" in pools and "| 1 " in pools, pools
