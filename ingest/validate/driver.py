@@ -3,6 +3,9 @@ problem (file-level checks, required/type/enumeration checks, the registry's rul
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 
 from ..advice import FIX_ZH, type_fix_zh
@@ -134,11 +137,37 @@ def file_problems(
     return problems
 
 
+PLANNED_ROWS = 20_000
+"""Files up to this many rows are checked without DuckDB's query optimizer: a form's checks
+are some fifty small statements, and planning them costs more than running them (the
+optimizer changes how a query runs, never what it returns)."""
+
+
+@contextmanager
+def _planning(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[None]:
+    """Switch the optimizer off for a small file's statements, and back on after."""
+    if rows > PLANNED_ROWS:
+        yield
+        return
+    con.execute("set enable_optimizer = false")
+    try:
+        yield
+    finally:
+        con.execute("set enable_optimizer = true")
+
+
 def validate(
     con: duckdb.DuckDBPyConnection, data: SheetData, form: Form, ctx: Context
 ) -> ValidationResult:
     """Check every rule of `form` over `data`; leaves `_zw_n` (rows) and `_zw_p` (problems),
     both temporary, so `con` may be read-only."""
+    with _planning(con, data.num_rows):
+        return _validate(con, data, form, ctx)
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection, data: SheetData, form: Form, ctx: Context
+) -> ValidationResult:
     ctx.sheet = ctx.sheet or data.sheet
     normalise(con, data, form)
     reset_problems(con, file_problems(con, data, form, ctx))

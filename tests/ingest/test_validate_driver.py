@@ -87,3 +87,38 @@ def test_every_form_validates_on_a_read_only_store(base_home: IntakePaths) -> No
     finally:
         con.close()
     assert hashlib.sha256(base_home.raw_store.read_bytes()).hexdigest() == digest
+
+
+def _problems(home: IntakePaths, case: Case) -> list[tuple]:
+    rows = case.bad(copy.deepcopy(case.base))
+    result = run(home, case.form, case.unit, case.month, rows)
+    return [(p.rule, p.row, p.column, p.value, p.message_zh, p.message_en) for p in result.problems]
+
+
+def test_small_files_find_the_same_problems_without_the_optimizer(
+    base_home: IntakePaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small file is checked with DuckDB's optimizer off (planning costs more than running);
+    every rule case finds the same problems, in the same words, either way."""
+    from ingest.validate import driver
+
+    small = [_problems(base_home, case) for case in CASES]
+    monkeypatch.setattr(driver, "PLANNED_ROWS", -1)
+    planned = [_problems(base_home, case) for case in CASES]
+    assert any(small)
+    assert small == planned
+
+
+def test_the_optimizer_is_back_on_after_a_small_file(base_home: IntakePaths) -> None:
+    """Switching the optimizer off lasts only while a small file is checked, even when its
+    check fails."""
+    from ingest.validate import driver
+
+    con = duckdb.connect()
+    try:
+        with pytest.raises(RuntimeError), driver._planning(con, 10):
+            assert con.execute("select current_setting('enable_optimizer')").fetchone() == (False,)
+            raise RuntimeError("a check failed")
+        assert con.execute("select current_setting('enable_optimizer')").fetchone() == (True,)
+    finally:
+        con.close()
