@@ -178,7 +178,7 @@ def main() -> int:
         logs = OUT / "dag_bench_logs"
         logs.mkdir(exist_ok=True)
 
-        # parse times without, then with the manifest (cosmos group rendered)
+        # parse times without, then with the manifest and the cosmos switch (group rendered)
         base = root / "parse"
         (base / "home").mkdir(parents=True)
         figures["parse_single"] = _child_json(["_parse"], _env(base), logs / "parse1.log")
@@ -187,7 +187,8 @@ def main() -> int:
             _env(base),
             logs / "manifest.log",
         )
-        figures["parse_cosmos"] = _child_json(["_parse"], _env(base), logs / "parse2.log")
+        cosmos = _env(base) | {"ZONEWH_DBT_COSMOS": "true"}
+        figures["parse_cosmos"] = _child_json(["_parse"], cosmos, logs / "parse2.log")
 
         # the CLI on a fresh home
         cli = _fresh(args.month, root, "cli")
