@@ -84,6 +84,8 @@ def test_airflow_3_components_with_local_executor_and_postgres(compose):
         env = services[name]["environment"]
         assert _default(env["AIRFLOW__CORE__EXECUTOR"]) == "LocalExecutor"
         assert env["POSTGRES_HOST"] == "postgres"
+        # Beijing time: the containers' clocks and the DAGs' default time zone
+        assert env["TZ"] == env["AIRFLOW__CORE__DEFAULT_TIMEZONE"] == "Asia/Shanghai"
         assert _default(services[name]["env_file"]) == ".env"
         if name != "airflow-init":
             assert services[name]["depends_on"]["airflow-init"] == {
