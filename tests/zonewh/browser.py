@@ -23,6 +23,11 @@ NARROW_CELLS = """() => [...document.querySelectorAll('td, th')].filter(c => c.o
     return {text: c.textContent.trim().slice(0, 20), chars: inner / parseFloat(s.fontSize)};
 }).filter(c => c.text && c.chars < 1.8)"""
 
+CUT_CELLS = """() => [...document.querySelectorAll('td, th')].filter(c => c.offsetParent)
+    .filter(c => c.getBoundingClientRect().right > window.innerWidth + 1)
+    .map(c => c.textContent.trim().slice(0, 20))"""
+"""Table cells that reach past the right edge of the window (seen only by scrolling)."""
+
 
 @dataclass
 class Seen:
@@ -33,6 +38,7 @@ class Seen:
     screenshot: Path
     scroll_width: int
     narrow_cells: list[dict] = field(default_factory=list)
+    cut_cells: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -79,6 +85,7 @@ def open_pages(urls: list[str], shots: Path, widths: tuple[int, ...] = (1280, 39
                             screenshot=shot,
                             scroll_width=page.evaluate("document.documentElement.scrollWidth"),
                             narrow_cells=page.evaluate(NARROW_CELLS),
+                            cut_cells=page.evaluate(CUT_CELLS),
                         )
                     )
                     page.close()

@@ -72,7 +72,8 @@ def test_data_docs_work_offline_and_name_the_month(judged, tmp_path):
 
 def test_the_receipt_of_a_rejected_file_reads_well_at_a_desk_and_on_a_phone(home, tmp_path):
     """A clerk opens the receipt of a rejected progress report: the verdict first, the
-    problems as a table scrolling in its own box on a phone, how to resubmit."""
+    problems as a table at a desk and as cards on a phone (nothing to scroll sideways to),
+    how to resubmit."""
     from ingest.forms import FORMS
     from ingest.intake import ingest_month
     from ingest.settings import CST
@@ -112,9 +113,13 @@ def test_the_receipt_of_a_rejected_file_reads_well_at_a_desk_and_on_a_phone(home
     for seen in visit.pages:
         assert seen.screenshot.stat().st_size > 10_000
         assert seen.narrow_cells == [], seen.narrow_cells[:5]
-        if seen.width == 390:
-            assert seen.scroll_width <= 392  # the problem table scrolls in its own box
         text = seen.text
+        if seen.width == 390:
+            assert seen.scroll_width <= 392
+            assert seen.cut_cells == [], seen.cut_cells[:5]  # every problem's cell on screen
+            assert "单元格：D2" in text and "怎么改：" in text  # each line of a card says what
+        else:
+            assert "单元格：" not in text  # the table's header says it
         assert text.index("退回") < text.index("问题清单") < text.index("怎么重新报送")
         for words in (
             "退回：发现 6 个错误，本表未入库",
