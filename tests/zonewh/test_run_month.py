@@ -51,6 +51,28 @@ def test_the_run_ingests_every_month_with_new_files(home):
     assert ingest("2019-02", home).processed == 0
 
 
+@pytest.mark.slow
+def test_a_month_with_nothing_submitted_blocks_naming_every_return(home, monkeypatch):
+    """Nothing received at all (every file still being written, say): B1 still knows what
+    was owed and names each return; the run says why the files were not taken."""
+    from typer.testing import CliRunner
+
+    from zonewh.cli import app
+
+    monkeypatch.setenv("ZONEWH_QUIET_SECONDS", "3600")
+    folder = home.landing / "2019-01" / "drc"
+    folder.mkdir(parents=True)
+    (folder / "econ_indicators.csv").write_text("指标代码\n", encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "250")
+    ran = CliRunner().invoke(app, ["run", "--month", "2019-01"])
+    assert ran.exit_code == EXIT_BLOCKED, ran.output
+    assert "1 file(s) left for the next run" in ran.output
+    assert "B1 必报报表齐全" in ran.output
+    assert "报表 主要经济指标完成情况（econ_indicators）" in ran.output
+    assert "报表 年度重点项目计划表（key_project_plan）" in ran.output
+    assert not (home.published_dir / "zone.duckdb").exists()
+
+
 # ------------------------------------------------------------------ slow scenarios
 
 

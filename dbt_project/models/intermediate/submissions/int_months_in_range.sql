@@ -1,24 +1,21 @@
-{#- The months this run builds: the vars' range, or every month raw.submissions knows. -#}
+{#- The months this run builds: the vars' range (even when nothing was submitted for it),
+    or every month raw.submissions knows. -#}
+-- depends_on: {{ ref('stg_raw__submissions') }}
 with
-
-submissions as (
-
-    select * from {{ ref('stg_raw__submissions') }}
-
-),
 
 bounds as (
 
-    -- one row; no months at all while nothing was ever submitted
-    select
-        {% if has_month_range() -%}
-            any_value({{ month_start() }}) as first_month,
-            any_value({{ month_end() }}) as last_month
-        {%- else -%}
+    -- one row; no months at all while nothing was ever submitted and no range is given
+    {% if has_month_range() -%}
+        select
+            {{ month_start() }} as first_month,
+            {{ month_end() }} as last_month
+    {%- else -%}
+        select
             min(month) as first_month,
             max(month) as last_month
-        {%- endif %}
-    from submissions
+        from {{ ref('stg_raw__submissions') }}
+    {%- endif %}
 
 ),
 
