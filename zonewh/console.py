@@ -123,6 +123,7 @@ def print_run_result(console: Console, result: Any) -> None:
         for f in _get(ingest, "outcomes") or []:
             if str(_get(f, "status", "")) == "rejected":
                 console.print(f"  [red]rejected[/] {_get(f, 'file_path')}: {_get(f, 'reason_en')}")
+        print_deferred(console, ingest)
     if result.built is not None:
         console.print(f"[dim]{result.built.summary()}[/]")
     for note in result.notes:
@@ -168,11 +169,18 @@ def print_ingest_report(console: Console, report: Any) -> None:
     skipped = _get(report, "skipped")
     if skipped:
         console.print(f"[dim]{skipped} file(s) already ingested, skipped[/]")
+    print_deferred(console, report)
+
+
+def print_deferred(console: Console, report: Any) -> None:
+    """The files an ingest left for the next run (still being written, or changed within
+    the quiet period), so nobody wonders why a file dropped a moment ago was not taken."""
     deferred = _get(report, "deferred")
     if deferred:
         console.print(
-            f"[yellow]{deferred} file(s) not yet whole (still being written), left for the "
-            "next run[/] 尚未写完的文件留待下次受理"
+            f"[yellow]{deferred} file(s) left for the next run: still being written or changed "
+            "within the quiet period (ZONEWH_QUIET_SECONDS, default 60 s)[/] "
+            f"{deferred} 个文件刚写入或仍在写入，待文件稳定后下次受理"
         )
 
 

@@ -93,6 +93,8 @@ def describe_ingest(report: Any) -> str:
         f"ingest {', '.join(s['months']) or '-'}: {s['processed']} new file(s), "
         f"{s['accepted']} accepted, {s['rejected']} rejected, {s['skipped']} already loaded"
     )
+    if s.get("deferred"):
+        line += f", {s['deferred']} left for the next run (not yet whole or quiet)"
     for f in s["rejected_files"][:10]:
         line += f"; rejected {f['file']}: {f['reason']}"
     return line
