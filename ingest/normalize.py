@@ -100,6 +100,8 @@ create or replace temp macro zw_date(s) as
     case when zw_is_blank(s) then null else zw_date_trimmed(zw_trim(s)) end;
 create or replace temp macro zw_text(s) as
     case when zw_is_blank(s) then null else zw_trim(s) end;
+create or replace temp macro zw_shown(x) as
+    regexp_replace(regexp_replace(printf('%.4f', round(cast(x as double), 4)), '0+$', ''), '\\.$', '');
 """
 
 _INSTALLED: weakref.WeakSet = weakref.WeakSet()

@@ -63,8 +63,8 @@ def r_criterion_of_campaign(ctx: Context, f: Field) -> str:
 
 def r_score_within_max(ctx: Context, f: Field) -> str:
     return """
-        select n._row, n.t_score, '应在 0 与该项满分 ' || k.max_score || ' 之间',
-            'expected between 0 and the criterion''s maximum, ' || k.max_score
+        select n._row, n.t_score, '应在 0 与该项满分 ' || zw_shown(k.max_score) || ' 之间',
+            'expected between 0 and the criterion''s maximum, ' || zw_shown(k.max_score)
         from _zw_n as n
         inner join _zw_scored as k on k._row = n._row
         where n.score is not null and (n.score < 0 or n.score > k.max_score + 1e-9)

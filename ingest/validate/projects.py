@@ -34,8 +34,8 @@ def r_town_known(ctx: Context, f: Field) -> str:
 def r_plan_within_total(ctx: Context, f: Field) -> str:
     return """
         select _row, t_annual_plan,
-            '应在 0 与总投资 ' || total_investment || ' 亿元之间',
-            'expected between 0 and the total investment, ' || total_investment || ' 亿元'
+            '应在 0 与总投资 ' || zw_shown(total_investment) || ' 亿元之间',
+            'expected between 0 and the total investment, ' || zw_shown(total_investment) || ' 亿元'
         from _zw_n
         where annual_plan is not null
             and (annual_plan < 0 or (total_investment is not null
@@ -72,19 +72,21 @@ def r_ytd_chain(ctx: Context, f: Field) -> str:
     if ctx.month.month == 1:
         return """
             select _row, t_invested_ytd,
-                '1月的累计应等于本月完成投资 ' || invested_month || ' 万元（误差不超过1万元）',
+                '1月的累计应等于本月完成投资 ' || zw_shown(invested_month) || ' 万元（误差不超过1万元）',
                 'in January the year to date must equal this month, '
-                    || invested_month || ' 万元 (within 1 万元)'
+                    || zw_shown(invested_month) || ' 万元 (within 1 万元)'
             from _zw_n
             where invested_ytd is not null and invested_month is not null
                 and abs(invested_ytd - invested_month) > 1 + 1e-9
         """
     return """
         select n._row, n.t_invested_ytd,
-            '应等于上月累计 ' || p.invested_ytd || ' + 本月 ' || n.invested_month || ' = '
-                || (p.invested_ytd + n.invested_month) || ' 万元（误差不超过1万元）',
-            'expected last month''s year to date ' || p.invested_ytd || ' + this month '
-                || n.invested_month || ' = ' || (p.invested_ytd + n.invested_month)
+            '应等于上月累计 ' || zw_shown(p.invested_ytd) || ' + 本月 '
+                || zw_shown(n.invested_month) || ' = '
+                || zw_shown(p.invested_ytd + n.invested_month) || ' 万元（误差不超过1万元）',
+            'expected last month''s year to date ' || zw_shown(p.invested_ytd) || ' + this month '
+                || zw_shown(n.invested_month) || ' = '
+                || zw_shown(p.invested_ytd + n.invested_month)
                 || ' 万元 (within 1 万元)'
         from _zw_n as n
         inner join _zw_prev as p using (project_code)
@@ -97,8 +99,9 @@ def r_ytd_chain(ctx: Context, f: Field) -> str:
 def r_ytd_within_total(ctx: Context, f: Field) -> str:
     return """
         select n._row, n.t_invested_ytd,
-            '不应超过项目总投资 ' || (p.total_investment * 10000) || ' 万元',
-            'expected at most the total investment, ' || (p.total_investment * 10000) || ' 万元'
+            '不应超过项目总投资 ' || zw_shown(p.total_investment * 10000) || ' 万元',
+            'expected at most the total investment, '
+                || zw_shown(p.total_investment * 10000) || ' 万元'
         from _zw_n as n
         inner join _zw_plan as p using (project_code)
         where n.invested_ytd is not null and p.total_investment is not null
