@@ -282,9 +282,10 @@ LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def form_for_filename(name: str) -> Form | None:
-    """The form a landing file belongs to: its name starts with the form code,
-    then the end of the stem or `_`. The longest matching code wins."""
-    stem = name.rsplit(".", 1)[0] if "." in name else name
+    """The form a landing file belongs to: its name starts with the form code (in any
+    letter case: `ECON_INDICATORS.CSV` as Windows may show it), then the end of the stem or
+    `_`. The longest matching code wins."""
+    stem = (name.rsplit(".", 1)[0] if "." in name else name).lower()
     best: Form | None = None
     for form in FORMS.values():
         matches = stem == form.code or stem.startswith(form.code + "_")

@@ -29,6 +29,15 @@ def test_form_by_name() -> None:
     assert form.code == "investment_signings"
 
 
+@pytest.mark.parametrize(
+    "name", ["INVESTMENT_SIGNINGS.CSV", "Investment_Signings_6月.xlsx", "investment_signings.XLSX"]
+)
+def test_form_by_name_in_any_letter_case(name: str) -> None:
+    with duckdb.connect() as con:
+        form = form_of(con, _file(name), date(2019, 1, 1), load_reference())
+    assert form.code == "investment_signings"
+
+
 def test_unknown_form_lists_what_the_unit_owes() -> None:
     with duckdb.connect() as con, pytest.raises(FileRejected) as info:
         form_of(con, _file("签约项目.csv"), date(2019, 1, 1), load_reference())
