@@ -164,3 +164,49 @@ def test_intake_dag_ingests_the_open_months_and_writes_receipts(airflow_db, home
     assert str(run.state) == "success", _states(run)
     receipts = {p.relative_to(home.receipts).parts[0] for p in home.receipts.rglob("*.json")}
     assert receipts == {"2014-01", "2014-02"}
+
+
+STEPS = ("ingest", "check_order", "build", "gate", "publish", "bulletin")
+
+
+def _record_steps(monkeypatch) -> list[str]:
+    """Wrap each step function of `zonewh.steps` (the real one still runs) to record its
+    calls in order."""
+    from zonewh import steps
+
+    calls: list[str] = []
+    for name in STEPS:
+        real = getattr(steps, name)
+
+        def recorder(*args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(steps, name, recorder)
+    return calls
+
+
+def test_the_cli_and_the_dag_call_the_same_step_functions(monthly_dag, home, tmp_path, monkeypatch):
+    """`zonewh run` and the monthly DAG are one sequence: both go through the step functions
+    of `zonewh.steps`, the same ones in the same order, and publish the same marts."""
+    from typer.testing import CliRunner
+
+    from zonewh.cli import app
+
+    landing = tmp_path / "landing-copy"
+    shutil.copytree(home.landing, landing)
+    calls = _record_steps(monkeypatch)
+    run = monthly_dag.test(logical_date=orch.due_end(DEMO_MONTH) + timedelta(hours=1))
+    assert str(run.state) == "success", _states(run)
+    dag_calls = list(calls)
+    dag_marts = _marts(home.published, DEMO_MONTH)
+
+    calls.clear()
+    cli_home = tmp_path / "cli-home"
+    shutil.copytree(landing, cli_home / "landing")
+    monkeypatch.setenv("ZONEWH_HOME", str(cli_home))
+    ran = CliRunner().invoke(app, ["run", "--month", DEMO_MONTH])
+    assert ran.exit_code == 0, ran.output
+    assert dag_calls == list(STEPS)
+    assert calls == dag_calls
+    assert _marts(cli_home / "published" / "zone.duckdb", DEMO_MONTH) == dag_marts
