@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,9 @@ from ingest.calendar import current_plan_submission, expected_submissions
 from ingest.forms import FORMS, MONEY_UNITS_WAN, Field, Form
 from ingest.months import add_months, month_end, month_text, parse_month
 from ingest.reference import Reference, load_reference
+from ingest.settings import portal_url
 from ingest.store import ACCEPTED, StoreBusy, open_store
+from ingest.wording import date_zh, month_zh
 
 from .config import Paths
 from .config import paths as default_paths
@@ -57,7 +58,6 @@ INLINE_LIST_LIMIT = 255
 LIST_SHEET = "lists"
 INSTRUCTIONS_SHEET = "填报说明"
 QUANTITY_UNITS = ("家", "件", "个", "人", "%")
-PORTAL_URL_ENV = "ZONEWH_PORTAL_URL"
 """The web portal's address; when set, the instructions send the file there."""
 PAPER_A4 = 9
 LANDSCAPE_WIDTH = 90
@@ -104,22 +104,6 @@ RULES_ZH = {
 }
 AT_LEAST_ZERO = ("non_negative", "plan_within_total", "ytd_chain", "ytd_within_total")
 """Rules that make a number ≥ 0 (a year to date sums non-negative monthly figures)."""
-
-
-def date_zh(day: dt.date) -> str:
-    """A date as a Chinese reader writes it: 2021年2月5日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def month_zh(month: dt.date) -> str:
-    """A month as a Chinese reader writes it: 2021年1月."""
-    return f"{month.year}年{month.month}月"
-
-
-def portal_url() -> str | None:
-    """The portal address from `ZONEWH_PORTAL_URL` (read when called); None when unset."""
-    url = os.environ.get(PORTAL_URL_ENV, "").strip()
-    return url or None
 
 
 class TemplateError(ValueError):

@@ -21,13 +21,13 @@ from ingest.forms import FORMS
 from ingest.intake import ingest_month
 from ingest.readers import read_submission
 from ingest.reference import load_reference
+from ingest.settings import PORTAL_URL_ENV
 from zonewh.cli import app
 from zonewh.config import Paths, paths
 from zonewh.form_templates import (
     FOOTER_LINES,
     INSTRUCTIONS_SHEET,
     LIST_SHEET,
-    PORTAL_URL_ENV,
     Context,
     PlanProject,
     PreviousYtd,
