@@ -20,9 +20,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from .. import uploads
-from ..deps import Refused, address_of, api_user, month_of, need_office, need_unit, portal_of
+from ..deps import Refused, api_user, month_of, need_office, need_unit, portal_of
 from ..storage import Account
+from .units import accept_upload
 
 router = APIRouter(prefix="/api/v1")
 
@@ -68,28 +68,9 @@ async def submit(request: Request, month: str) -> JSONResponse:
     if load_reference().unit(unit) is None:
         raise Refused(404, f"没有代码为“{unit}”的单位。", f"no unit {unit!r}")
     received = await run_in_threadpool(
-        uploads.accept,
-        portal.paths,
-        portal.store,
-        m,
-        unit,
-        upload.filename,
-        data,
-        account.name,
-        portal.loader,
+        accept_upload, request, account, unit, m, upload.filename, data, "api"
     )
     receipt = received.receipt
-    portal.store.audit(
-        "upload",
-        account.name,
-        role=account.role,
-        unit_code=unit,
-        address=address_of(request),
-        month=m,
-        subject=received.file_name,
-        outcome=str(receipt["status"]) if receipt else "received",
-        detail="api",
-    )
     if receipt is None:
         return JSONResponse(
             {

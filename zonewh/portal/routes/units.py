@@ -137,8 +137,31 @@ def receive_upload(
             f"文件超过 {limit // 1024 // 1024} MB 的上限，未予接收。",
             f"file larger than {limit} bytes; not stored",
         )
+    return accept_upload(
+        request,
+        account,
+        unit,
+        month,
+        file.filename,
+        data,
+        f"{len(data)} bytes, as {file.filename!r}",
+    )
+
+
+def accept_upload(
+    request: Request,
+    account: Account,
+    unit: str,
+    month: str,
+    file_name: str,
+    data: bytes,
+    detail: str,
+) -> uploads.Received:
+    """`uploads.accept` the bytes read within the limit, and put the upload in the audit log
+    (the web form and the API alike)."""
+    portal = portal_of(request)
     received = uploads.accept(
-        portal.paths, portal.store, month, unit, file.filename, data, account.name, portal.loader
+        portal.paths, portal.store, month, unit, file_name, data, account.name, portal.loader
     )
     receipt = received.receipt or {}
     portal.store.audit(
@@ -150,7 +173,7 @@ def receive_upload(
         month=month,
         subject=received.file_name,
         outcome=str(receipt.get("status") or "received"),
-        detail=f"{len(data)} bytes, as {file.filename!r}"[:500],
+        detail=detail[:500],
     )
     return received
 
