@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fastapi import Request
+from fastapi.responses import FileResponse
 
 from .storage import Account
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .app import Portal
 
 
@@ -115,3 +118,25 @@ class Who:
 
     account: Account
     address: str
+
+
+def download(
+    request: Request,
+    account: Account,
+    path: Path,
+    subject: str,
+    media_type: str,
+    month: str = "",
+    filename: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> FileResponse:
+    """A file a reader downloads, put in the audit log first (every download is recorded)."""
+    portal_of(request).store.audit(
+        "download",
+        account.name,
+        role=account.role,
+        address=address_of(request),
+        month=month,
+        subject=subject,
+    )
+    return FileResponse(path, media_type=media_type, filename=filename, headers=headers)

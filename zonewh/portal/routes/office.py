@@ -8,13 +8,13 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 
 from ingest.months import add_months, month_text, parse_month
 
 from .. import desk, runs
 from ..app import render
-from ..deps import Refused, address_of, month_of, need_office, portal_of, web_user
+from ..deps import Refused, address_of, download, month_of, need_office, portal_of, web_user
 from ..security import REPORT_CSP
 from ..storage import Account
 
@@ -191,16 +191,9 @@ def gate_report(request: Request, month: str, name: str, account: Office) -> Any
     path = folder / name
     if not ATTEMPT_RE.fullmatch(name) or not path.is_file() or path.is_symlink():
         raise Refused(404, "没有这份检查报告。", f"no gate report {name!r} for {m}")
-    portal.store.audit(
-        "download",
-        account.name,
-        role=account.role,
-        address=address_of(request),
-        month=m,
-        subject=f"gate report {name}",
-    )
     media = "text/html; charset=utf-8" if name.endswith(".html") else "application/json"
-    return FileResponse(path, media_type=media, headers={"Content-Security-Policy": REPORT_CSP})
+    headers = {"Content-Security-Policy": REPORT_CSP}
+    return download(request, account, path, f"gate report {name}", media, m, headers=headers)
 
 
 @router.get("/office/months/{month}/run")

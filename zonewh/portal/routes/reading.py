@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse
 
 from .. import desk
 from ..app import render
-from ..deps import Refused, address_of, month_of, need_reader, portal_of, web_user
+from ..deps import Refused, download, month_of, need_reader, portal_of, web_user
 from ..security import REPORT_CSP
 from ..storage import Account
 
@@ -51,14 +50,8 @@ def published_file(request: Request, kind: str, name: str, account: Reader) -> A
     path = desk.published_file(portal.paths, kind, name)
     if path is None:
         raise Refused(404, "没有这个文件。", f"no published {kind} named {name!r}")
-    portal.store.audit(
-        "download",
-        account.name,
-        role=account.role,
-        address=address_of(request),
-        subject=f"published {kind} {name}",
-    )
-    return FileResponse(path, media_type="application/octet-stream", filename=name)
+    subject = f"published {kind} {name}"
+    return download(request, account, path, subject, "application/octet-stream", filename=name)
 
 
 @router.get("/bulletins")
@@ -74,17 +67,6 @@ def bulletin_file(request: Request, month: str, name: str, account: Reader) -> A
     path = portal.paths.reports / m / name
     if name not in BULLETIN_FILES or not path.is_file() or path.is_symlink():
         raise Refused(404, "没有这份通报。", f"no {name} for {m}")
-    portal.store.audit(
-        "download",
-        account.name,
-        role=account.role,
-        address=address_of(request),
-        month=m,
-        subject=name,
-    )
     headers = {"Content-Security-Policy": REPORT_CSP}
-    if name == "bulletin.html":
-        return FileResponse(path, media_type=BULLETIN_FILES[name], headers=headers)
-    return FileResponse(
-        path, media_type=BULLETIN_FILES[name], filename=f"{m}-{name}", headers=headers
-    )
+    filename = None if name == "bulletin.html" else f"{m}-{name}"  # the page opens in place
+    return download(request, account, path, name, BULLETIN_FILES[name], m, filename, headers)
